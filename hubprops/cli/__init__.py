@@ -1,0 +1,50 @@
+"""The ``hubprops`` command: a click group that only adds commands.
+
+Commands are imported lazily (one small module per command), so ``hubprops validate`` does not
+pay for importing httpx and the planner.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import click
+
+from hubprops import __version__
+
+#: command name -> module under hubprops.cli holding a click command of the same name.
+COMMANDS: dict[str, str] = {
+    "validate": "validate",
+    "plan": "plan",
+    "show": "show",
+    "apply": "apply",
+    "status": "status",
+    "pull": "pull",
+    "drift": "drift",
+    "sandbox": "sandbox",
+    "serve": "serve",
+}
+
+
+def _module_name(cmd: str) -> str:
+    return f"hubprops.cli.{COMMANDS[cmd]}"
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(c for c in COMMANDS if importlib.util.find_spec(_module_name(c)) is not None)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or importlib.util.find_spec(_module_name(cmd_name)) is None:
+            return None
+        module = importlib.import_module(_module_name(cmd_name))
+        command = getattr(module, cmd_name.replace("-", "_"))
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hubprops")
+def main() -> None:
+    """HubSpot CRM property definitions as code: validate, plan, apply."""

@@ -1,0 +1,143 @@
+"""What every command shares: exit codes, the one error boundary, options that reach HubSpot.
+
+Exit codes are decided here once (DESIGN.md): 0 ok, 1 error, 2 changes/drift (only where a
+command says so), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from hubprops.errors import ConfigError, DefinitionError, HubpropsError
+
+if TYPE_CHECKING:
+    from hubprops.hubspot import HubSpotClient
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+EXIT_INTERRUPTED = 130
+
+TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
+API_BASE_ENV = "HUBPROPS_API_BASE"
+DEFAULT_API_BASE = "https://api.hubapi.com"
+SANDBOX_STATE = ".hubprops/sandbox.json"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def error_boundary(func: F) -> F:
+    """Run a command body; turn hubprops errors into one clear stderr message and exit 1,
+    Ctrl-C into 130, anything else into "unexpected error, please report" (never the token).
+
+    The command body returns its exit code; this wrapper exits with it.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            code = func(*args, **kwargs)
+        except DefinitionError as exc:
+            for diag in exc.diagnostics:
+                echo_err(str(diag))
+            echo_err(f"error: {exc}")
+            code = EXIT_ERROR
+        except HubpropsError as exc:
+            echo_err(f"error: {_scrub(str(exc))}")
+            code = EXIT_ERROR
+        except KeyboardInterrupt:
+            echo_err("interrupted")
+            code = EXIT_INTERRUPTED
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as exc:  # the last line of defence: no traceback, no token
+            echo_err(f"unexpected error, please report: {type(exc).__name__}: {_scrub(str(exc))}")
+            code = EXIT_ERROR
+        sys.exit(code or EXIT_OK)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _scrub(text: str) -> str:
+    """Remove the token from a message, should any foreign error have echoed it."""
+    token = os.environ.get(TOKEN_ENV)
+    if token and token in text:
+        text = text.replace(token, "***")
+    return text
+
+
+@dataclass(frozen=True)
+class RemoteOptions:
+    """How to reach HubSpot: parsed from --api-base, --portal, --sandbox and the environment."""
+
+    api_base: str
+    portal: int | None
+    sandbox: bool
+    sandbox_state: str = SANDBOX_STATE
+
+
+def remote_options(func: F) -> F:
+    """Add --api-base, --portal and --sandbox; pass them on as ``remote: RemoteOptions``."""
+
+    @click.option(
+        "--api-base",
+        envvar=API_BASE_ENV,
+        default=DEFAULT_API_BASE,
+        show_default=True,
+        help=f"HubSpot API base URL (env {API_BASE_ENV}).",
+    )
+    @click.option(
+        "--portal",
+        type=int,
+        default=None,
+        help="Portal id, for tokens that may not read account details.",
+    )
+    @click.option(
+        "--sandbox",
+        is_flag=True,
+        help=f"Use the built-in HubSpot emulator (state in {SANDBOX_STATE}); no account needed.",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, api_base: str, portal: int | None, sandbox: bool, **kw: Any) -> Any:
+        return func(*args, remote=RemoteOptions(api_base, portal, sandbox), **kw)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def open_client(remote: RemoteOptions) -> Iterator[HubSpotClient]:
+    """A HubSpotClient for these options: the in-process sandbox with ``--sandbox``, else the
+    real API with the token from the environment. Without a token and without --sandbox this
+    stops with a clear message; it never falls back silently."""
+    from hubprops.hubspot import HubSpotClient
+
+    if remote.sandbox:
+        from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
+
+        sandbox = Sandbox(state_file=remote.sandbox_state)
+        token = os.environ.get(TOKEN_ENV) or "sandbox-token"
+        with HubSpotClient(SANDBOX_BASE_URL, token, transport=sandbox.transport()) as client:
+            yield client
+        return
+    token = os.environ.get(TOKEN_ENV)
+    if not token:
+        raise ConfigError(
+            f"no HubSpot token: set {TOKEN_ENV} to a private app access token, "
+            "or use --sandbox to try hubprops against the built-in emulator"
+        )
+    with HubSpotClient(remote.api_base, token) as client:
+        yield client

@@ -1,0 +1,143 @@
+"""The lock file: what hubprops manages in each portal, and how the last sync went.
+
+Shape (DESIGN.md)::
+
+    {"format_version": 1,
+     "portals": {"<portalId>": {
+        "last_sync": {...} | null,
+        "objects": {"<objectType>": {
+            "properties": {"<name>": {"id", "createdAt", "updatedAt", "sha256", ...}},
+            "groups":     {"<name>": {"id", "sha256", ...}},
+            "last_sync":  {"timestamp", "status", "duration_s",
+                           "created", "updated", "archived", "unchanged", "failed"}}}}}}
+
+The lock is a working record that the applier updates step by step, so its models are mutable;
+``save_lock`` writes it atomically after every completed step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from hubprops.errors import LockError, UnsupportedFormatVersion
+from hubprops.fsutil import atomic_write_json
+
+FORMAT_VERSION = 1
+DEFAULT_LOCK_PATH = "hubprops.lock.json"
+
+SyncStatus = Literal["completed", "partial", "failed", "in_progress"]
+
+
+class LockedProperty(BaseModel):
+    """A property hubprops manages. ``id`` is ``<objectTypeId>/<name>``; ``sha256`` is the digest
+    of the normalized definition applied last; ``created_by_hubprops`` is False for adopted ones
+    (HubSpot-defined, or made by hand before hubprops managed them)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+    id: str
+    created_at: str | None = Field(default=None, alias="createdAt")
+    updated_at: str | None = Field(default=None, alias="updatedAt")
+    sha256: str
+    created_by_hubprops: bool = False
+    hubspot_defined: bool = False
+
+
+class LockedGroup(BaseModel):
+    """A property group hubprops manages."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+    id: str
+    sha256: str
+    created_by_hubprops: bool = False
+
+
+class LastSync(BaseModel):
+    """How the last apply went for one object type (or the whole portal)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    timestamp: str
+    status: SyncStatus
+    duration_s: float = 0.0
+    created: int = 0
+    updated: int = 0
+    archived: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+
+class LockedObject(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    properties: dict[str, LockedProperty] = Field(default_factory=dict)
+    groups: dict[str, LockedGroup] = Field(default_factory=dict)
+    last_sync: LastSync | None = None
+
+
+class LockedPortal(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    objects: dict[str, LockedObject] = Field(default_factory=dict)
+    last_sync: LastSync | None = None
+
+
+class Lock(BaseModel):
+    """The whole lock file: one entry per portal id (as a string, JSON keys being strings)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format_version: int = FORMAT_VERSION
+    portals: dict[str, LockedPortal] = Field(default_factory=dict)
+
+    def portal(self, portal_id: int | str) -> LockedPortal:
+        """The portal's entry, created empty when missing."""
+        return self.portals.setdefault(str(portal_id), LockedPortal())
+
+    def object(self, portal_id: int | str, object_type: str) -> LockedObject:
+        """The object type's entry in a portal, created empty when missing."""
+        return self.portal(portal_id).objects.setdefault(object_type, LockedObject())
+
+    def find_object(self, portal_id: int | str, object_type: str) -> LockedObject | None:
+        """The object type's entry, or None; never creates anything."""
+        portal = self.portals.get(str(portal_id))
+        return portal.objects.get(object_type) if portal else None
+
+    def to_json(self) -> dict[str, object]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def load_lock(path: str | os.PathLike[str]) -> Lock:
+    """Read a lock file; a missing file is an empty lock. Unreadable or invalid -> LockError."""
+    p = Path(path)
+    if not p.exists():
+        return Lock()
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LockError(f"{p}: cannot read lock file: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise LockError(f"{p}: lock file must hold a JSON object")
+    version = raw.get("format_version")
+    if version != FORMAT_VERSION:
+        raise UnsupportedFormatVersion(
+            f"{p}: lock format_version {version!r} is not supported "
+            f"(this hubprops reads version {FORMAT_VERSION})"
+        )
+    try:
+        return Lock.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise LockError(f"{p}: invalid lock file at {where}: {first['msg']}") from exc
+
+
+def save_lock(path: str | os.PathLike[str], lock: Lock) -> None:
+    """Write the lock atomically as pretty, key-sorted JSON."""
+    atomic_write_json(path, lock.to_json())

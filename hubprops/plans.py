@@ -1,0 +1,116 @@
+"""Plan types only (the algorithm is in planner.py, the file format in planfile.py).
+
+A ``Plan`` is data: a list of ``Change``s, each saying what apply will do to one property or group
+and the exact request body it will send. ``reasons`` are for people reading the plan and never
+drive a decision.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Action(str, enum.Enum):
+    """What apply does to one property or group."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    ARCHIVE = "archive"
+
+    @property
+    def symbol(self) -> str:
+        return {"create": "+", "update": "~", "archive": "-"}[self.value]
+
+
+class Kind(str, enum.Enum):
+    PROPERTY = "property"
+    GROUP = "group"
+
+
+class FieldDiff(BaseModel):
+    """One field that differs: ``before`` is HubSpot's value, ``after`` the definition's.
+    ``field`` is a HubSpot field name, or a dotted path for nested values (``options``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    before: Any = None
+    after: Any = None
+
+
+class Change(BaseModel):
+    """One planned step.
+
+    Invariants: ``before`` is None iff ``action`` is CREATE; ``after`` is None iff ``action`` is
+    ARCHIVE; ``diffs`` is empty unless ``action`` is UPDATE; ``payload`` is the exact JSON body
+    apply sends (PropertyCreate / PropertyUpdate with only the changed fields / group bodies), None
+    for ARCHIVE; ``before_digest`` is the digest of HubSpot's normalized object at plan time
+    (None for CREATE), which apply compares to detect a stale plan; ``after_digest`` is the digest
+    of the normalized definition, recorded in the lock after apply.
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    kind: Kind
+    object_type: str = Field(alias="objectType")
+    name: str
+    action: Action
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    diffs: tuple[FieldDiff, ...] = ()
+    payload: dict[str, Any] | None = None
+    destructive: bool = False
+    reasons: tuple[str, ...] = ()
+    before_digest: str | None = None
+    after_digest: str | None = None
+
+
+class PlanOptions(BaseModel):
+    """The options a plan was made with; apply re-checks these, not its own command line."""
+
+    model_config = ConfigDict(frozen=True)
+
+    objects: tuple[str, ...] = ()
+    prune: bool = False
+    allow_destructive: bool = False
+
+
+class KeptItem(BaseModel):
+    """A property or group the lock records but the definitions dropped, kept without --prune."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    kind: Kind
+    object_type: str = Field(alias="objectType")
+    name: str
+
+
+class Plan(BaseModel):
+    """A whole plan: where it applies, how it was made, and its changes in apply order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    portal_id: int
+    api_base: str
+    created_at: str
+    hubprops_version: str
+    options: PlanOptions = PlanOptions()
+    definitions_digest: str = ""
+    changes: tuple[Change, ...] = ()
+    kept: tuple[KeptItem, ...] = ()
+    unchanged: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Counts over all changes, groups included: ``{create, update, archive}``."""
+        counts = {a.value: 0 for a in Action}
+        for change in self.changes:
+            counts[change.action.value] += 1
+        return counts
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from hubprops import __version__
+from hubprops.cli import main
+
+
+def test_version_prints_package_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_help_lists_existing_commands_only() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    assert "HubSpot CRM property definitions as code" in result.output

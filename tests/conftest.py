@@ -1,0 +1,15 @@
+"""Shared fixtures. Every test runs against the project's own sandbox, never a real portal."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_real_hubspot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach api.hubapi.com: drop any token and base URL from the environment."""
+    if os.environ.get("HUBPROPS_LIVE") != "1":
+        monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN", raising=False)
+        monkeypatch.delenv("HUBPROPS_API_BASE", raising=False)
