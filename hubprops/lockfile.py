@@ -100,7 +100,7 @@ class Lock(BaseModel):
         """The portal's entry, created empty when missing."""
         return self.portals.setdefault(str(portal_id), LockedPortal())
 
-    def object(self, portal_id: int | str, object_type: str) -> LockedObject:
+    def entry(self, portal_id: int | str, object_type: str) -> LockedObject:
         """The object type's entry in a portal, created empty when missing."""
         return self.portal(portal_id).objects.setdefault(object_type, LockedObject())
 

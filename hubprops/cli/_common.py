@@ -133,11 +133,11 @@ def open_client(remote: RemoteOptions) -> Iterator[HubSpotClient]:
         with HubSpotClient(SANDBOX_BASE_URL, token, transport=sandbox.transport()) as client:
             yield client
         return
-    token = os.environ.get(TOKEN_ENV)
-    if not token:
+    real_token = os.environ.get(TOKEN_ENV)
+    if not real_token:
         raise ConfigError(
             f"no HubSpot token: set {TOKEN_ENV} to a private app access token, "
             "or use --sandbox to try hubprops against the built-in emulator"
         )
-    with HubSpotClient(remote.api_base, token) as client:
+    with HubSpotClient(remote.api_base, real_token) as client:
         yield client
