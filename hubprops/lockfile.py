@@ -59,7 +59,12 @@ class LockedGroup(BaseModel):
 
 
 class LastSync(BaseModel):
-    """How the last apply went for one object type (or the whole portal)."""
+    """How the last apply went for one object type (or the whole portal).
+
+    Counts are of changes (properties and groups); ``unchanged`` is the plan's count of defined
+    items that needed no change. ``object_types`` is set only on the portal-level entry: the
+    object types that apply covered.
+    """
 
     model_config = ConfigDict(extra="allow")
 
@@ -71,6 +76,7 @@ class LastSync(BaseModel):
     archived: int = 0
     unchanged: int = 0
     failed: int = 0
+    object_types: list[str] | None = None
 
 
 class LockedObject(BaseModel):
