@@ -1,0 +1,292 @@
+"""``HubSpotClient``: typed calls to HubSpot's CRM Properties v3 API.
+
+Concurrency: one thread-safe ``httpx.Client`` (keep-alive, a connection pool sized for the
+worker count) shared by a thread pool (``map``). Threads, not asyncio, because the CLI is
+synchronous (click is sync) and threads keep every call a plain function; the real bound on
+speed is HubSpot's rate limit, which one ``RateLimiter`` per client (= per portal) enforces for
+all threads and object types. Every call goes through ``Requester.send`` (rate limit, retries
+with backoff and jitter, circuit breaker, error translation) and lost writes are reconciled
+here: a create that meets 409 on its retry is read back and compared (``reconcile.py``), an
+archive that meets 404 on its retry has already happened.
+
+The token is set once, in the httpx client's headers; no attribute, repr, log line or
+exception of ours holds it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from hubprops import __version__
+from hubprops.errors import (
+    AuthenticationError,
+    DailyLimitReached,
+    PermissionDenied,
+    RemoteError,
+    RemoteUnavailable,
+)
+from hubprops.hubspot._batchcreate import create_chunk
+from hubprops.hubspot._http import Answer, Requester
+from hubprops.hubspot.batch import BatchResult, ItemError, Outcome, chunked, run_map
+from hubprops.hubspot.ratelimit import RateLimiter
+from hubprops.hubspot.reconcile import group_fields, require_same
+from hubprops.hubspot.retry import CircuitBreaker, RetryPolicy
+from hubprops.hubspot.stats import ClientStats
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+USER_AGENT = f"hubprops/{__version__} (+python-httpx)"
+CONNECT_TIMEOUT = 10.0
+#: Errors after which no other chunk of a batch can succeed: raised, not kept per item.
+FATAL = (AuthenticationError, PermissionDenied, DailyLimitReached)
+
+
+def _q(segment: str) -> str:
+    return quote(segment, safe="")
+
+
+class HubSpotClient:
+    """A client for one portal (one token). Use as a context manager, or call ``close()``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 30.0,
+        max_workers: int = 8,
+        batch_size: int = 100,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.max_workers = max(1, max_workers)
+        self.batch_size = batch_size
+        self.limiter = limiter if limiter is not None else RateLimiter()
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.circuit = CircuitBreaker(
+            self.retry.circuit_threshold, self.retry.circuit_cooldown, self.retry.clock
+        )
+        self.stats = ClientStats(self.limiter)
+        http = httpx.Client(
+            base_url=self.base_url,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT, pool=None),
+            limits=httpx.Limits(
+                max_connections=self.max_workers, max_keepalive_connections=self.max_workers
+            ),
+            transport=transport,
+        )
+        self._req = Requester(
+            http, self.base_url, self.limiter, self.retry, self.circuit, self.stats
+        )
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._req.http.close()
+
+    def __enter__(self) -> HubSpotClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"HubSpotClient(base_url={self.base_url!r}, max_workers={self.max_workers})"
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _send(self, method: str, path: str, **kw: Any) -> Answer:
+        return self._req.send(method, path, **kw)
+
+    @staticmethod
+    def _json(answer: Answer) -> dict[str, Any]:
+        if not 200 <= answer.status < 300:
+            raise answer.error()
+        return answer.json()
+
+    @staticmethod
+    def _props(object_type: str) -> str:
+        return f"/crm/v3/properties/{_q(object_type)}"
+
+    # -- reads --------------------------------------------------------------------------------
+    def get_portal_id(self) -> int:
+        """The portal (hub) id of this token: ``GET /account-info/v3/details`` -> portalId."""
+        answer = self._send("GET", "/account-info/v3/details")
+        portal = self._json(answer).get("portalId")
+        if not isinstance(portal, int) or isinstance(portal, bool):
+            raise RemoteError(
+                f"{answer.what} answered without a portalId; pass --portal ID instead",
+                status=answer.status,
+            )
+        return portal
+
+    def list_properties(
+        self, object_type: str, *, archived: bool = False, data_sensitivity: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every property of ``object_type`` in one call (HubSpot does not page this list).
+
+        ``archived=True`` returns only archived ones; ``data_sensitivity`` is
+        ``non_sensitive`` (HubSpot's default), ``sensitive`` or ``highly_sensitive``.
+        """
+        params = {"archived": "true" if archived else "false"}
+        if data_sensitivity:
+            params["dataSensitivity"] = data_sensitivity
+        body = self._json(self._send("GET", self._props(object_type), params=params))
+        return list(body.get("results") or [])
+
+    def list_groups(self, object_type: str) -> list[dict[str, Any]]:
+        """Every property group of ``object_type`` in one call."""
+        body = self._json(self._send("GET", f"{self._props(object_type)}/groups"))
+        return list(body.get("results") or [])
+
+    def get_property(self, object_type: str, name: str) -> dict[str, Any] | None:
+        """One property, or None if HubSpot has no such (active) property."""
+        answer = self._send("GET", f"{self._props(object_type)}/{_q(name)}")
+        return None if answer.status == 404 else self._json(answer)
+
+    def get_group(self, object_type: str, name: str) -> dict[str, Any] | None:
+        """One property group, or None if HubSpot has no such group."""
+        answer = self._send("GET", f"{self._props(object_type)}/groups/{_q(name)}")
+        return None if answer.status == 404 else self._json(answer)
+
+    # -- property writes ----------------------------------------------------------------------
+    def create_property(self, object_type: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Create one property; returns HubSpot's property object.
+
+        If an earlier attempt's answer was lost and the retry meets 409, the property is read
+        back: equal to ``body`` -> success (``stats.reconciled``), different -> Conflict.
+        """
+        answer = self._send("POST", self._props(object_type), json=body)
+        if answer.status == 409 and answer.resent:
+            name = str(body.get("name"))
+            remote = self.get_property(object_type, name)
+            found = require_same("property", name, body, remote, answer.what)
+            self.stats.add("reconciled")
+            return found
+        return self._json(answer)
+
+    def create_properties(self, object_type: str, bodies: Sequence[dict[str, Any]]) -> BatchResult:
+        """Create many properties with ``batch/create``, ``batch_size`` inputs per call, the
+        chunks in parallel. Per-input failures come back in ``errors``; a chunk that fails as a
+        whole gives one ItemError per input (401, 403 and daily-limit errors are raised)."""
+        return self._batched(
+            bodies, lambda chunk: self._create_chunk(object_type, chunk), lambda b: b.get("name")
+        )
+
+    def update_property(self, object_type: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH one property with the fields in ``body``; returns the updated property.
+
+        PATCH is idempotent, so a lost answer is simply retried; the retried answer is then
+        compared with ``body`` (a difference raises Conflict rather than passing silently).
+        """
+        answer = self._send("PATCH", f"{self._props(object_type)}/{_q(name)}", json=body)
+        result = self._json(answer)
+        if answer.resent:
+            require_same("property", name, body, result, answer.what)
+        return result
+
+    def archive_property(self, object_type: str, name: str) -> None:
+        """Archive (DELETE) one property. A 404 on the retry of a lost archive is success."""
+        self._archive(f"{self._props(object_type)}/{_q(name)}")
+
+    def archive_properties(self, object_type: str, names: Sequence[str]) -> None:
+        """Archive many properties with ``batch/archive`` (idempotent), chunked; raises the
+        first failure after every chunk has been tried."""
+        path = f"{self._props(object_type)}/batch/archive"
+
+        def archive_chunk(chunk: Sequence[str]) -> BatchResult:
+            answer = self._send("POST", path, json={"inputs": [{"name": n} for n in chunk]})
+            self._json(answer)
+            return BatchResult()
+
+        result = self._batched(names, archive_chunk, lambda n: n)
+        if result.errors:
+            raise result.errors[0].error
+
+    # -- group writes -------------------------------------------------------------------------
+    def create_group(self, object_type: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Create one property group; a 409 after a lost answer is reconciled like a property
+        (label and displayOrder compared)."""
+        answer = self._send("POST", f"{self._props(object_type)}/groups", json=body)
+        if answer.status == 409 and answer.resent:
+            name = str(body.get("name"))
+            remote = self.get_group(object_type, name)
+            found = require_same("group", name, group_fields(body), remote, answer.what)
+            self.stats.add("reconciled")
+            return found
+        return self._json(answer)
+
+    def update_group(self, object_type: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH one property group; returns the updated group."""
+        answer = self._send("PATCH", f"{self._props(object_type)}/groups/{_q(name)}", json=body)
+        result = self._json(answer)
+        if answer.resent:
+            require_same("group", name, body, result, answer.what)
+        return result
+
+    def archive_group(self, object_type: str, name: str) -> None:
+        """Archive (DELETE) one property group. A 404 on the retry of a lost archive is success."""
+        self._archive(f"{self._props(object_type)}/groups/{_q(name)}")
+
+    # -- concurrency --------------------------------------------------------------------------
+    def map(
+        self,
+        fn: Callable[[T], R],
+        items: Sequence[T],
+        *,
+        cancel: threading.Event | None = None,
+        max_workers: int | None = None,
+    ) -> list[Outcome[R]]:
+        """Run ``fn`` over ``items`` concurrently; one ``Outcome`` per item, in input order.
+
+        Stops starting new items when the circuit opens or ``cancel`` is set (in-flight calls
+        finish). See ``batch.run_map`` for Ctrl-C.
+        """
+        workers = max_workers if max_workers is not None else self.max_workers
+        return run_map(fn, items, max_workers=workers, circuit=self.circuit, cancel=cancel)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _archive(self, path: str) -> None:
+        answer = self._send("DELETE", path)
+        if answer.status == 404 and answer.resent:
+            self.stats.add("reconciled")
+            return
+        self._json(answer)
+
+    def _batched(
+        self,
+        items: Sequence[T],
+        run_chunk: Callable[[Sequence[T]], BatchResult],
+        name_of: Callable[[T], Any],
+    ) -> BatchResult:
+        chunks = list(chunked(items, self.batch_size))
+        merged = BatchResult()
+        for outcome in self.map(run_chunk, chunks):
+            if outcome.value is not None and outcome.ok:
+                merged.results.extend(outcome.value.results)
+                merged.errors.extend(outcome.value.errors)
+                continue
+            error = outcome.error
+            if isinstance(error, FATAL):
+                raise error
+            if not isinstance(error, RemoteError):
+                if error is not None:
+                    raise error
+                error = RemoteUnavailable("not started: cancelled before this batch was sent")
+            merged.errors.extend(ItemError(str(name_of(i)), error) for i in outcome.item)
+        return merged
+
+    def _create_chunk(self, object_type: str, chunk: Sequence[dict[str, Any]]) -> BatchResult:
+        return create_chunk(self, object_type, chunk)
