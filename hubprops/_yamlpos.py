@@ -1,0 +1,181 @@
+"""Parse a YAML or JSON definitions file and remember where every key and item is.
+
+PyYAML's composer keeps a start mark on every node; walking the node tree instead of calling
+``yaml.safe_load`` gives both the data and a map from JSON path (``("properties", 2, "type")``)
+to a 1-based ``(line, column)``: the position of the *key* for mapping members and of the *item*
+for list items. Errors found later (schema, semantic) are located with :func:`locate`.
+
+JSON files take their values from :mod:`json` (YAML 1.1 reads ``1e5`` as a string) and their
+positions from the same YAML walk, which understands JSON's syntax.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+#: A location inside a document: mapping keys (str) and list indexes (int).
+JsonPath = tuple[str | int, ...]
+#: 1-based (line, column).
+Position = tuple[int, int]
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class DocumentSyntaxError(Exception):
+    """The file is not well-formed YAML/JSON. ``line``/``column`` are 1-based."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    """A key written twice in one mapping (YAML would silently keep the last one)."""
+
+    path: JsonPath
+    line: int
+    column: int
+    first_line: int
+
+
+@dataclass
+class ParsedDocument:
+    """A document's data, the position of each path in it, and keys written twice."""
+
+    data: Any
+    positions: dict[JsonPath, Position] = field(default_factory=dict)
+    duplicate_keys: list[DuplicateKey] = field(default_factory=list)
+
+
+def format_path(path: JsonPath) -> str:
+    """``("properties", 2, "options", 0, "value")`` -> ``properties[2].options[0].value``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+def locate(positions: dict[JsonPath, Position], path: JsonPath) -> Position:
+    """The position of ``path``, or of its nearest recorded ancestor; ``(1, 1)`` at worst."""
+    for end in range(len(path), -1, -1):
+        found = positions.get(path[:end])
+        if found is not None:
+            return found
+    return (1, 1)
+
+
+def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
+    """Parse one file's text. Raises :class:`DocumentSyntaxError` when it is malformed.
+
+    An empty document parses to ``data=None``.
+    """
+    json_data: Any = None
+    if json_syntax:
+        try:
+            json_data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DocumentSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from exc
+    try:
+        parsed = _walk_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        if json_syntax:  # valid JSON that PyYAML cannot read: keep the data, lose positions
+            return ParsedDocument(json_data)
+        raise _syntax_error(exc) from exc
+    except yaml.YAMLError as exc:
+        if json_syntax:
+            return ParsedDocument(json_data)
+        raise DocumentSyntaxError(f"invalid YAML: {exc}", 1, 1) from exc
+    if json_syntax:
+        parsed.data = json_data
+    return parsed
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> DocumentSyntaxError:
+    mark = exc.problem_mark or exc.context_mark
+    message = f"invalid YAML: {exc.problem or exc.context or 'cannot parse'}"
+    if exc.context and exc.problem and exc.context_mark is not None:
+        message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return DocumentSyntaxError(message, line, column)
+
+
+def _walk_yaml(text: str) -> ParsedDocument:
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        result = ParsedDocument(None)
+        if root is not None:
+            result.positions[()] = _pos(root)
+            result.data = _Walker(loader, result).build(root, ())
+        return result
+    finally:
+        loader.dispose()
+
+
+def _pos(node: Node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Walker:
+    def __init__(self, loader: yaml.SafeLoader, result: ParsedDocument) -> None:
+        self.loader = loader
+        self.result = result
+        self.active: set[int] = set()
+
+    def build(self, node: Node, path: JsonPath) -> Any:
+        if id(node) in self.active:
+            raise DocumentSyntaxError("invalid YAML: an alias refers to itself", *_pos(node))
+        self.active.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
+            if isinstance(node, SequenceNode):
+                items = []
+                for index, child in enumerate(node.value):
+                    item_path = (*path, index)
+                    self.result.positions[item_path] = _pos(child)
+                    items.append(self.build(child, item_path))
+                return items
+            return self.loader.construct_object(node, deep=True)
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
+        seen: dict[str, Position] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
+            key = self._key(key_node)
+            if key in seen:
+                line, column = _pos(key_node)
+                self.result.duplicate_keys.append(
+                    DuplicateKey((*path, key), line, column, seen[key][0])
+                )
+            else:
+                seen[key] = _pos(key_node)
+        self.loader.flatten_mapping(node)  # resolves `<<: *anchor`; own keys come last and win
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            key_path = (*path, key)
+            self.result.positions[key_path] = _pos(key_node)
+            mapping[key] = self.build(value_node, key_path)
+        return mapping
+
+    @staticmethod
+    def _key(node: Node) -> str:
+        if not isinstance(node, ScalarNode):
+            raise DocumentSyntaxError("invalid YAML: a key must be a plain string", *_pos(node))
+        # Keys are field names: keep the text as written (YAML 1.1 would turn `on:` into True).
+        return str(node.value)

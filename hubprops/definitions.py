@@ -1,0 +1,223 @@
+"""Load a definitions folder: YAML/JSON files -> validated, located :class:`Definitions`.
+
+Every ``*.yaml``, ``*.yml`` and ``*.json`` file under the folder (sub-folders included, hidden
+ones skipped) is parsed with line numbers (:mod:`hubprops._yamlpos`), checked against
+``schemas/definitions.schema.json`` (:mod:`hubprops._schemacheck`) and then, across all files,
+by :mod:`hubprops.semantic`. Every problem of every file is collected before anything is
+raised, so one run of ``hubprops validate`` shows them all.
+
+Default property groups that HubSpot creates in every portal are listed once, here, in
+:data:`DEFAULT_GROUPS`; a property may use them without declaring them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from hubprops._schemacheck import definitions_schema, schema_diagnostics
+from hubprops._yamlpos import (
+    DocumentSyntaxError,
+    JsonPath,
+    Position,
+    format_path,
+    locate,
+    parse_document,
+)
+from hubprops.errors import DefinitionError, Diagnostic
+from hubprops.models import (
+    Definitions,
+    GroupDef,
+    ObjectDefinitions,
+    PropertyDef,
+    SourceLocation,
+)
+from hubprops.semantic import SourceDocument, semantic_diagnostics
+
+__all__ = [
+    "DEFAULT_DIRECTORY",
+    "DEFAULT_GROUPS",
+    "DEFINITION_SUFFIXES",
+    "LoadedDefinitions",
+    "definitions_schema",
+    "find_definition_files",
+    "load_definitions",
+    "validate_document",
+]
+
+M = TypeVar("M", GroupDef, PropertyDef)
+
+DEFAULT_DIRECTORY = "definitions"
+DEFINITION_SUFFIXES = (".yaml", ".yml", ".json")
+
+#: Property groups HubSpot creates in every portal, by canonical object type. A property may use
+#: them without declaring them; any other undeclared group is a warning. (API-FACTS section 10
+#: lists the contact groups as seen in portals, unconfirmed by HubSpot documentation; the sandbox
+#: seeds the same ones.)
+DEFAULT_GROUPS: Mapping[str, frozenset[str]] = {
+    "contacts": frozenset(
+        {
+            "contactinformation",
+            "emailinformation",
+            "conversioninformation",
+            "socialmediainformation",
+            "analyticsinformation",
+            "sales_properties",
+        }
+    ),
+    "leads": frozenset({"leadinformation"}),
+    "companies": frozenset({"companyinformation", "socialmediainformation"}),
+    "deals": frozenset({"dealinformation"}),
+    "tickets": frozenset({"ticketinformation"}),
+}
+
+
+@dataclass(frozen=True)
+class LoadedDefinitions:
+    """A folder's definitions, and the warnings found on the way (errors are raised instead)."""
+
+    definitions: Definitions
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def display_path(path: Path) -> str:
+    """``path`` as a user reads it: relative to the working directory when it lies below it."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
+def find_definition_files(directory: str | Path) -> list[Path]:
+    """Definition files under ``directory`` (or ``directory`` itself if it is a file), sorted.
+
+    Raises DefinitionError when the folder does not exist or holds no definition files.
+    """
+    root = Path(directory)
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise _folder_error(root, f"no such directory: {root} (point -d at your definitions)")
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.suffix.lower() in DEFINITION_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+    if not files:
+        pattern = ", ".join(f"*{s}" for s in DEFINITION_SUFFIXES)
+        raise _folder_error(root, f"no definition files ({pattern}) in {root}")
+    return files
+
+
+def _folder_error(root: Path, message: str) -> DefinitionError:
+    return DefinitionError([Diagnostic(display_path(root), 0, 0, "", message)])
+
+
+def validate_document(
+    data: Any, *, file: str = "<document>", positions: dict[JsonPath, Position] | None = None
+) -> list[Diagnostic]:
+    """Schema diagnostics of one already parsed document (no cross-file checks)."""
+    return schema_diagnostics(data, file=file, positions=positions)
+
+
+def load_definitions(directory: str | Path = DEFAULT_DIRECTORY) -> LoadedDefinitions:
+    """Load, validate and gather every definitions file under ``directory``.
+
+    Raises DefinitionError carrying every error and warning of every file when any error exists.
+    Definitions are keyed by canonical object type (``0-1`` and ``contacts`` are one); each
+    PropertyDef/GroupDef carries its ``source`` (file and line) and only the fields its file sets.
+    """
+    documents: list[SourceDocument] = []
+    diagnostics: list[Diagnostic] = []
+    files = find_definition_files(directory)
+    for path in files:
+        doc, problems = _read_document(path)
+        diagnostics.extend(problems)
+        if doc is not None:
+            documents.append(doc)
+    diagnostics.extend(semantic_diagnostics(documents, DEFAULT_GROUPS))
+    _raise_on_errors(diagnostics)
+    definitions, problems = _build(documents, tuple(display_path(p) for p in files))
+    _raise_on_errors([*diagnostics, *problems])
+    return LoadedDefinitions(definitions=definitions, warnings=_sorted(diagnostics))
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+    return tuple(sorted(diagnostics, key=lambda d: (d.file, d.line, d.column, d.path)))
+
+
+def _raise_on_errors(diagnostics: list[Diagnostic]) -> None:
+    if any(d.severity == "error" for d in diagnostics):
+        raise DefinitionError(_sorted(diagnostics))
+
+
+def _read_document(path: Path) -> tuple[SourceDocument | None, list[Diagnostic]]:
+    file = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Diagnostic(file, 1, 1, "", f"not UTF-8 text ({exc.reason})")]
+    except OSError as exc:
+        return None, [Diagnostic(file, 0, 0, "", f"cannot read file: {exc.strerror or exc}")]
+    try:
+        parsed = parse_document(text, json_syntax=path.suffix.lower() == ".json")
+    except DocumentSyntaxError as exc:
+        return None, [Diagnostic(file, exc.line, exc.column, "", exc.message)]
+    if parsed.data is None:
+        message = "file is empty: a definitions file needs at least objectType"
+        return None, [Diagnostic(file, 1, 1, "", message)]
+    problems = [
+        Diagnostic(
+            file,
+            dup.line,
+            dup.column,
+            format_path(dup.path),
+            f"written twice in one mapping (first at line {dup.first_line}); "
+            "YAML would silently keep only the last one",
+        )
+        for dup in parsed.duplicate_keys
+    ]
+    problems.extend(schema_diagnostics(parsed.data, file=file, positions=parsed.positions))
+    return SourceDocument(file, parsed.data, parsed.positions), problems
+
+
+def _build(
+    documents: list[SourceDocument], files: tuple[str, ...]
+) -> tuple[Definitions, list[Diagnostic]]:
+    properties: dict[str, list[PropertyDef]] = {}
+    groups: dict[str, list[GroupDef]] = {}
+    problems: list[Diagnostic] = []
+    for doc in documents:
+        object_type = doc.object_type
+        assert object_type is not None  # the schema requires objectType
+        properties.setdefault(object_type, [])
+        groups.setdefault(object_type, [])
+        groups[object_type].extend(_models(doc, "groups", GroupDef, problems))
+        properties[object_type].extend(_models(doc, "properties", PropertyDef, problems))
+    objects = {
+        ot: ObjectDefinitions(
+            object_type=ot, properties=tuple(properties[ot]), groups=tuple(groups[ot])
+        )
+        for ot in properties
+    }
+    return Definitions(objects=objects, files=files), problems
+
+
+def _models(doc: SourceDocument, kind: str, model: type[M], problems: list[Diagnostic]) -> list[M]:
+    built: list[M] = []
+    for index, item in doc.items(kind):
+        source = SourceLocation(file=doc.file, line=locate(doc.positions, (kind, index))[0])
+        try:
+            built.append(model.model_validate({**item, "source": source}))
+        except ValidationError as exc:  # the schema should have caught it first
+            message = "; ".join(str(e["msg"]) for e in exc.errors())
+            problems.append(doc.diagnostic((kind, index), message))
+    return built
