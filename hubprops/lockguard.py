@@ -205,3 +205,14 @@ def _held_message(path: Path, holder: Holder, me: Holder) -> str:
     else:
         text += f" to finish (guard file {path})"
     return text
+
+
+def running_holder(lock_path: str | os.PathLike[str]) -> Holder | None:
+    """The apply that holds this lock's guard and may still run; None if none does (no guard, or
+    a stale guard of a dead process on this host)."""
+    holder = read_holder(guard_path(lock_path))
+    if holder is None:
+        return None
+    if holder.host == socket.gethostname() and not pid_alive(holder.pid):
+        return None
+    return holder
