@@ -32,6 +32,20 @@ _WANTED = {
 }
 
 
+#: A fieldType written as a type, and the type it usually goes with.
+_FIELD_TYPE_OF_TYPE = {
+    "text": "string",
+    "textarea": "string",
+    "html": "string",
+    "file": "string",
+    "select": "enumeration",
+    "radio": "enumeration",
+    "checkbox": "enumeration",
+    "booleancheckbox": "bool",
+    "phonenumber": "phone_number",
+}
+
+
 @functools.lru_cache(maxsize=1)
 def definitions_schema() -> dict[str, Any]:
     """The definitions JSON Schema (2020-12), read from the installed package."""
@@ -171,6 +185,8 @@ def _not_in_enum(path: JsonPath, value: Any, error: ValidationError, data: Any) 
         return f"{shown} is not valid for type '{typ}' (valid: {', '.join(valid)})"
     close = difflib.get_close_matches(str(value), valid, n=1) if isinstance(value, str) else []
     hint = f"; did you mean '{close[0]}'?" if close else ""
+    if field == "type" and value in _FIELD_TYPE_OF_TYPE:
+        hint = f"; '{value}' is a fieldType, its type is '{_FIELD_TYPE_OF_TYPE[value]}'"
     return f"{shown} is not a valid {field} (valid: {', '.join(valid)}){hint}"
 
 

@@ -104,6 +104,8 @@ def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
 def _syntax_error(exc: yaml.MarkedYAMLError) -> DocumentSyntaxError:
     mark = exc.problem_mark or exc.context_mark
     message = f"invalid YAML: {exc.problem or exc.context or 'cannot parse'}"
+    if exc.problem and "not allowed here" in exc.problem:
+        message += " (check the indentation; quote values that contain ': ')"
     if exc.context and exc.problem and exc.context_mark is not None:
         message += f" ({exc.context} at line {exc.context_mark.line + 1})"
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)

@@ -103,7 +103,7 @@ def find_definition_files(directory: str | Path) -> list[Path]:
     if root.is_file():
         return [root]
     if not root.is_dir():
-        raise _folder_error(root, f"no such directory: {root} (point -d at your definitions)")
+        raise _folder_error(root, "no such directory (point -d at your definitions folder)")
     files = sorted(
         p
         for p in root.rglob("*")
@@ -113,7 +113,7 @@ def find_definition_files(directory: str | Path) -> list[Path]:
     )
     if not files:
         pattern = ", ".join(f"*{s}" for s in DEFINITION_SUFFIXES)
-        raise _folder_error(root, f"no definition files ({pattern}) in {root}")
+        raise _folder_error(root, f"no definition files ({pattern}) in this folder")
     return files
 
 

@@ -1,0 +1,83 @@
+"""``hubprops validate``: offline schema and semantic checks of a definitions folder.
+
+Needs no token and no network. Prints every problem as ``path:line:col: message`` (sorted by
+file and line), warnings included; exits 0 when valid (warnings do not fail), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from hubprops.cli._common import EXIT_ERROR, EXIT_OK, error_boundary
+from hubprops.definitions import DEFAULT_DIRECTORY, load_definitions
+from hubprops.errors import DefinitionError, Diagnostic
+from hubprops.models import Definitions
+
+
+@click.command()
+@click.option(
+    "-d",
+    "--dir",
+    "directory",
+    default=DEFAULT_DIRECTORY,
+    show_default=True,
+    help="Definitions folder (every *.yaml, *.yml, *.json under it) or a single file.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints the list of diagnostics (file, line, column, path, message, severity).",
+)
+@error_boundary
+def validate(directory: str, output_format: str) -> int:
+    """Check definitions against the schema and HubSpot's rules, offline."""
+    try:
+        loaded = load_definitions(directory)
+    except DefinitionError as exc:
+        _print(exc.diagnostics, output_format)
+        if output_format == "text":
+            errors = sum(1 for d in exc.diagnostics if d.severity == "error")
+            click.echo(f"{_shown(directory)} is invalid: {errors} error(s)")
+        return EXIT_ERROR
+    _print(loaded.warnings, output_format)
+    if output_format == "text":
+        click.echo(f"{_shown(directory)} is valid: {_summary(loaded.definitions)}")
+    return EXIT_OK
+
+
+def _print(diagnostics: Sequence[Diagnostic], output_format: str) -> None:
+    ordered = sorted(diagnostics, key=lambda d: (d.file, d.line, d.column, d.path))
+    if output_format == "json":
+        click.echo(json.dumps([dataclasses.asdict(d) for d in ordered], indent=2))
+        return
+    for diag in ordered:
+        click.echo(str(diag))
+
+
+def _shown(directory: str) -> str:
+    is_folder = Path(directory).is_dir() and not directory.endswith("/")
+    return f"{directory}/" if is_folder else directory
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def _summary(definitions: Definitions) -> str:
+    objects = definitions.objects.values()
+    return ", ".join(
+        (
+            _count(len(definitions.files), "file"),
+            _count(len(definitions.objects), "object type"),
+            _count(sum(len(o.properties) for o in objects), "property", "properties"),
+            _count(sum(len(o.groups) for o in objects), "group"),
+        )
+    )
