@@ -1,0 +1,83 @@
+"""Fixtures for the HubSpot client tests: a fake clock, clients over a fake transport or the
+sandbox, and the tiny ``--record-mode`` option for the vcrpy cassette tests.
+
+``--record-mode`` (none | once | new_episodes | all | rewrite; default none) decides whether
+``test_cassettes.py`` replays its cassettes (the default, and CI) or records them again. Since
+pytest only reads options from conftest files it loads at start-up, give this folder on the
+command line when recording::
+
+    pytest tests/hubspot/test_cassettes.py --record-mode=rewrite           # against the sandbox
+    HUBPROPS_LIVE=1 HUBSPOT_ACCESS_TOKEN=pat-... \
+        pytest tests/hubspot/test_cassettes.py -m live --record-mode=rewrite  # a real test portal
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from hubprops.hubspot import HubSpotClient, RateLimiter, RetryPolicy
+
+TEST_TOKEN = "pat-na1-test-token-0000"
+RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--record-mode",
+        default="none",
+        choices=RECORD_MODES,
+        help="vcrpy record mode for tests/hubspot/test_cassettes.py (rewrite: delete, record)",
+    )
+
+
+class FakeClock:
+    """A monotonic clock that only moves when someone sleeps (thread-safe)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept.append(seconds)
+            self.now += max(seconds, 0.0)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+ClientFactory = Callable[..., HubSpotClient]
+
+
+@pytest.fixture
+def mock_client(clock: FakeClock) -> Iterator[ClientFactory]:
+    """``mock_client(handler, **kw)``: a client over ``httpx.MockTransport(handler)`` whose
+    limiter and retries run on the fake clock (so backoff and waits cost no real time)."""
+    made: list[HubSpotClient] = []
+
+    def make(handler: Callable[[httpx.Request], httpx.Response], **kw: object) -> HubSpotClient:
+        kw.setdefault("limiter", RateLimiter(clock=clock, sleep=clock.sleep))
+        kw.setdefault("retry", RetryPolicy(sleep=clock.sleep, clock=clock))
+        client = HubSpotClient(
+            "https://api.hubapi.test",
+            TEST_TOKEN,
+            transport=httpx.MockTransport(handler),
+            **kw,  # type: ignore[arg-type]
+        )
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
