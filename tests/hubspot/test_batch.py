@@ -1,0 +1,113 @@
+"""``HubSpotClient.map``: order, per-item errors, bounded concurrency, cancel, open circuit."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import httpx
+import pytest
+
+from hubprops.errors import NotFound, RemoteUnavailable, ServerError
+from hubprops.hubspot import RetryPolicy
+from hubprops.hubspot.batch import chunked
+from tests.hubspot.conftest import ClientFactory, FakeClock
+
+
+def ok(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json={"results": []})
+
+
+def test_outcomes_keep_input_order_and_hold_errors(mock_client: ClientFactory) -> None:
+    client = mock_client(ok, max_workers=4)
+
+    def work(n: int) -> int:
+        time.sleep(0.001 * (10 - n))  # finish out of order
+        if n % 3 == 0:
+            raise NotFound(f"no {n}", status=404)
+        return n * n
+
+    outcomes = client.map(work, list(range(10)))
+    assert [o.item for o in outcomes] == list(range(10))
+    assert [o.value for o in outcomes if o.ok] == [n * n for n in range(10) if n % 3]
+    assert [str(o.error) for o in outcomes if not o.ok] == ["no 0", "no 3", "no 6", "no 9"]
+    assert all(o.started for o in outcomes)
+
+
+def test_never_more_calls_in_flight_than_workers(mock_client: ClientFactory) -> None:
+    client = mock_client(ok, max_workers=3)
+    lock = threading.Lock()
+    running = peak = 0
+
+    def work(_: int) -> None:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.005)
+        with lock:
+            running -= 1
+
+    client.map(work, list(range(12)))
+    assert 1 < peak <= 3
+
+
+def test_cancel_lets_calls_in_flight_finish_and_starts_no_more(mock_client: ClientFactory) -> None:
+    client = mock_client(ok, max_workers=2)
+    cancel = threading.Event()
+    started: list[int] = []
+
+    def work(n: int) -> int:
+        started.append(n)
+        if n == 3:
+            cancel.set()  # Ctrl-C arrives while item 3 runs
+        return n
+
+    outcomes = client.map(work, list(range(20)), cancel=cancel)
+    assert outcomes[3].ok and outcomes[3].value == 3  # in flight: finished
+    not_started = [o for o in outcomes if not o.started]
+    assert len(not_started) >= 20 - 5
+    assert all(o.error is None and not o.ok for o in not_started)
+    assert len(started) == 20 - len(not_started)
+
+
+def test_open_circuit_stops_new_work(mock_client: ClientFactory, clock: FakeClock) -> None:
+    def failing(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, json={"message": "down"})
+
+    client = mock_client(
+        failing,
+        max_workers=1,
+        retry=RetryPolicy(max_retries=2, circuit_threshold=6, sleep=clock.sleep, clock=clock),
+    )
+    outcomes = client.map(lambda n: client.list_groups("contacts"), list(range(10)))
+    assert [type(o.error) for o in outcomes[:2]] == [ServerError, ServerError]
+    rest = outcomes[2:]
+    assert all(not o.started for o in rest)
+    assert all(isinstance(o.error, RemoteUnavailable) for o in rest)
+    assert "circuit opened after 6 consecutive failures" in str(rest[0].error)
+    assert client.stats.requests == 6  # two calls of three attempts, then nothing
+
+
+def test_chunked_respects_the_cap() -> None:
+    assert [list(c) for c in chunked(list(range(7)), 3)] == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(chunked([], 3)) == []
+    with pytest.raises(ValueError):
+        list(chunked([1], 0))
+
+
+def test_batch_create_is_chunked_to_the_batch_size(mock_client: ClientFactory) -> None:
+    seen: list[int] = []
+
+    def batch(request: httpx.Request) -> httpx.Response:
+        inputs = json.loads(request.content)["inputs"]
+        seen.append(len(inputs))
+        return httpx.Response(201, json={"status": "COMPLETE", "results": inputs})
+
+    client = mock_client(batch, batch_size=100)
+    bodies = [{"name": f"p{i}"} for i in range(250)]
+    result = client.create_properties("contacts", bodies)
+    assert sorted(seen) == [50, 100, 100]
+    assert result.ok
+    assert sorted(r["name"] for r in result.results) == sorted(b["name"] for b in bodies)
