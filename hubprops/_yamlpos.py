@@ -87,7 +87,9 @@ def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
         except json.JSONDecodeError as exc:
             raise DocumentSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from exc
     try:
-        parsed = _walk_yaml(text)
+        # Valid JSON has tabs only as whitespace (never raw inside strings), which YAML refuses
+        # in places; a space is one column too, so positions stay exact.
+        parsed = _walk_yaml(text.replace("\t", " ") if json_syntax else text)
     except yaml.MarkedYAMLError as exc:
         if json_syntax:  # valid JSON that PyYAML cannot read: keep the data, lose positions
             return ParsedDocument(json_data)
