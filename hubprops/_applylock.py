@@ -1,0 +1,233 @@
+"""The applier's record keeping: results per change, and the lock written after every step.
+
+``Recorder`` is shared by the applier's worker threads. Every completed step (one change, or one
+batch of changes) updates the in-memory lock and saves it under one mutex, so the file on disk
+always matches what HubSpot has acknowledged so far: a crash or kill at any moment leaves a
+valid lock, and a new plan shows only what is left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from hubprops.lockfile import LastSync, Lock, LockedGroup, LockedObject, LockedProperty, SyncStatus
+from hubprops.models import canonical_object_type, lock_id
+from hubprops.plans import Action, Change, Kind, Plan
+
+#: applied: HubSpot acknowledged it. failed: HubSpot (or the network) refused it. skipped: not
+#: attempted because something it depends on failed. not_started: apply stopped first (Ctrl-C,
+#: circuit breaker, a fatal error such as the daily limit).
+ResultStatus = Literal["applied", "failed", "skipped", "not_started"]
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    """What became of one planned change; ``message`` is HubSpot's message or our reason."""
+
+    change: Change
+    status: ResultStatus
+    message: str = ""
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change's fate as a worker saw it; ``response`` is HubSpot's object for applied
+    creates and updates; ``adopted`` marks a create that found an identical existing object."""
+
+    change: Change
+    status: ResultStatus
+    message: str = ""
+    details: tuple[str, ...] = ()
+    response: dict[str, Any] | None = None
+    adopted: bool = False
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step finished: ``done`` of ``total`` changes have a result; ``result`` is the last."""
+
+    done: int
+    total: int
+    result: ChangeResult
+
+
+def _digest(change: Change) -> str:
+    """The digest recorded in the lock: the plan's ``after_digest`` (else the payload's)."""
+    if change.after_digest:
+        return change.after_digest
+    canonical = json.dumps(change.payload or {}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def sync_status(applied: int, failed: int, not_started: int) -> SyncStatus:
+    """completed: nothing left undone; failed: something failed and nothing was applied;
+    partial: anything else (some applied, or stopped before the end)."""
+    if failed == 0 and not_started == 0:
+        return "completed"
+    if applied == 0 and not_started == 0:
+        return "failed"
+    return "partial"
+
+
+class Recorder:
+    """Keeps the results and the lock of one apply; thread-safe."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        lock: Lock,
+        *,
+        save: Callable[[Lock], None],
+        on_progress: Callable[[Progress], None] | None,
+        started_at: str,
+        elapsed: Callable[[], float],
+    ) -> None:
+        self.plan = plan
+        self.lock = lock
+        self.save = save
+        self.on_progress = on_progress
+        self.started_at = started_at
+        self.elapsed = elapsed
+        self.results: dict[int, ChangeResult] = {}
+        self._index = {id(c): i for i, c in enumerate(plan.changes)}
+        self._mutex = threading.Lock()
+        self.object_types = sorted(
+            {canonical_object_type(t) for t in plan.options.objects}
+            | {c.object_type for c in plan.changes}
+            | set(plan.unchanged)
+        )
+
+    # -- the steps ----------------------------------------------------------------------------
+    def begin(self) -> None:
+        """Mark every object type of the plan in progress (saved before the first write)."""
+        with self._mutex:
+            for object_type in self.object_types:
+                self._entry(object_type).last_sync = self._last_sync(object_type, "in_progress")
+            self._portal_sync("in_progress")
+            self.save(self.lock)
+
+    def record(self, steps: Iterable[Step]) -> None:
+        """Record one completed step (a change, or a batch of them) and save the lock once."""
+        finished: list[ChangeResult] = []
+        with self._mutex:
+            for step in steps:
+                if step.status == "applied":
+                    self._apply_to_lock(step)
+                result = ChangeResult(step.change, step.status, step.message, step.details)
+                self.results[self._index[id(step.change)]] = result
+                finished.append(result)
+            for object_type in {r.change.object_type for r in finished}:
+                self._entry(object_type).last_sync = self._last_sync(object_type, "in_progress")
+            self._portal_sync("in_progress")
+            self.save(self.lock)
+            if self.on_progress is not None:
+                total = len(self.plan.changes)
+                done = len(self.results)
+                for offset, result in enumerate(finished):
+                    self.on_progress(Progress(done - len(finished) + offset + 1, total, result))
+
+    def finish(self) -> tuple[ChangeResult, ...]:
+        """Final statuses per object type and portal; save; the results in plan order."""
+        with self._mutex:
+            for object_type in self.object_types:
+                applied, failed, waiting = self._tally(object_type)
+                status = sync_status(applied, failed, waiting)
+                self._entry(object_type).last_sync = self._last_sync(object_type, status)
+            self._portal_sync(None)
+            self.save(self.lock)
+            return tuple(self.results[i] for i in sorted(self.results))
+
+    def pending(self) -> list[Change]:
+        """Changes that have no result yet, in plan order."""
+        with self._mutex:
+            return [c for i, c in enumerate(self.plan.changes) if i not in self.results]
+
+    # -- bookkeeping --------------------------------------------------------------------------
+    def _entry(self, object_type: str) -> LockedObject:
+        return self.lock.entry(self.plan.portal_id, object_type)
+
+    def _apply_to_lock(self, step: Step) -> None:
+        change = step.change
+        entry = self._entry(change.object_type)
+        key = lock_id(change.object_type, change.name)
+        body = step.response or {}
+        made_here = change.action is Action.CREATE and not step.adopted
+        if change.kind is Kind.PROPERTY:
+            if change.action is Action.ARCHIVE:
+                entry.properties.pop(change.name, None)
+                return
+            old = entry.properties.get(change.name)
+            entry.properties[change.name] = LockedProperty(
+                id=key,
+                createdAt=body.get("createdAt") or (old.created_at if old else None),
+                updatedAt=body.get("updatedAt") or (old.updated_at if old else None),
+                sha256=_digest(change),
+                created_by_hubprops=made_here or bool(old and old.created_by_hubprops),
+                hubspot_defined=bool(
+                    body.get("hubspotDefined", old.hubspot_defined if old else False)
+                ),
+            )
+            return
+        if change.action is Action.ARCHIVE:
+            entry.groups.pop(change.name, None)
+            return
+        old_group = entry.groups.get(change.name)
+        entry.groups[change.name] = LockedGroup(
+            id=key,
+            sha256=_digest(change),
+            created_by_hubprops=made_here or bool(old_group and old_group.created_by_hubprops),
+        )
+
+    def _tally(self, object_type: str | None) -> tuple[int, int, int]:
+        applied = failed = waiting = 0
+        for i, change in enumerate(self.plan.changes):
+            if object_type is not None and change.object_type != object_type:
+                continue
+            status = self.results[i].status if i in self.results else "not_started"
+            if status == "applied":
+                applied += 1
+            elif status == "not_started":
+                waiting += 1
+            else:
+                failed += 1
+        return applied, failed, waiting
+
+    def counts(self, object_type: str | None) -> dict[str, int]:
+        """created/updated/archived (applied), failed (failed or skipped), unchanged."""
+        out = {"created": 0, "updated": 0, "archived": 0, "failed": 0}
+        for i, result in self.results.items():
+            change = self.plan.changes[i]
+            if object_type is not None and change.object_type != object_type:
+                continue
+            if result.status == "applied":
+                out[
+                    {"create": "created", "update": "updated", "archive": "archived"}[
+                        change.action.value
+                    ]
+                ] += 1
+            elif result.status in ("failed", "skipped"):
+                out["failed"] += 1
+        unchanged = self.plan.unchanged
+        out["unchanged"] = unchanged.get(object_type, 0) if object_type else sum(unchanged.values())
+        return out
+
+    def _last_sync(self, object_type: str | None, status: SyncStatus) -> LastSync:
+        return LastSync(
+            timestamp=self.started_at,
+            status=status,
+            duration_s=round(self.elapsed(), 3),
+            **self.counts(object_type),
+        )
+
+    def _portal_sync(self, status: SyncStatus | None) -> None:
+        if status is None:
+            status = sync_status(*self._tally(None))
+        last = self._last_sync(None, status)
+        last.object_types = list(self.object_types)
+        self.lock.portal(self.plan.portal_id).last_sync = last
