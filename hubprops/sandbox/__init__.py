@@ -1,0 +1,63 @@
+"""A local emulator of HubSpot's CRM Properties v3 API: what ``--sandbox`` runs against, what
+integration tests use, and what ``hubprops sandbox`` serves on loopback.
+
+Public API::
+
+    from hubprops.sandbox import Sandbox, SANDBOX_BASE_URL, serve
+    sb = Sandbox(state_file=None, portal_id=12345678, token=None, rate_limit=(100, 10.0), ...)
+    client = httpx.Client(transport=sb.transport(), base_url=SANDBOX_BASE_URL)
+    with serve(sb, port=0) as server:
+        server.url                               # real HTTP on 127.0.0.1
+
+It shares no code with ``hubprops.hubspot`` (the client) nor with the planner: it is an
+independent reading of HubSpot's behaviour (/work/shared/hubspot/API-FACTS.md, docs/sandbox.md).
+
+Endpoints: ``/crm/v3/properties/{objectType}`` list/create, ``/{name}`` read/PATCH/DELETE,
+``/batch/create|read|archive``, ``/groups`` and ``/groups/{name}`` (the same under
+``/crm/properties/YYYY-MM/``), ``GET /account-info/v3/details`` and
+``GET /crm/v3/limits/custom-properties``. Object types: contacts (0-1), companies (0-2),
+deals (0-3), tickets (0-5), leads (0-136); custom object types are not emulated (400).
+
+Where HubSpot is undocumented ([UNCONFIRMED] in API-FACTS), the sandbox is strict:
+
+- batch create: inputs handled one by one; 201 when all succeed, else 207 with one
+  StandardError per failed input (``context.name``); a taken name is OBJECT_ALREADY_EXISTS;
+- batch size: at most 100 inputs (``max_batch``), 400 above;
+- a duplicate property name is 409 with category OBJECT_ALREADY_EXISTS and subCategory
+  ``PropertyValidationError.PROPERTY_EXISTS`` (key on the 409);
+- unknown body fields are 400 ("Unrecognized field"), including read-only ones such as
+  ``hubspotDefined`` or ``modificationMetadata``;
+- names must match ``^[a-z][a-z0-9_]*$`` (at most 100 characters); option values are unique;
+- options are accepted on enumeration and bool only; a bool created without options gets
+  Yes/true and No/false options; a missing option displayOrder becomes its position;
+- ``dataSensitivity`` filters single reads too (default non_sensitive: a sensitive property is
+  404 unless asked for with ``?dataSensitivity=sensitive``);
+- DELETE of a missing or already archived property is 404 (batch archive ignores them: 204);
+- an archived property's name can be reused at once (``reserve_archived_names=True`` makes it
+  a 400 PROPERTY_ARCHIVED_NAME_RESERVED instead);
+- custom properties have no ``hubspotDefined`` key; HubSpot-defined ones have no user ids;
+- every successful PATCH moves ``updatedAt``, even one that changes nothing;
+- rate limits: 401 and 429 answers do not count; no Retry-After unless ``retry_after=True``;
+  the daily count resets every 24 h of the sandbox clock;
+- injected 502/504 answers carry an HTML body, 503 a JSON one (as gateways do).
+
+Error messages are the sandbox's own words; clients must key on status and category.
+"""
+
+from __future__ import annotations
+
+from hubprops.sandbox.core import LoggedRequest, Sandbox, SandboxResponse
+from hubprops.sandbox.http import RunningServer, SandboxHTTPServer, serve
+
+#: The base URL to pair with ``Sandbox.transport()``; ``.invalid`` never resolves.
+SANDBOX_BASE_URL = "http://sandbox.hubprops.invalid"
+
+__all__ = [
+    "SANDBOX_BASE_URL",
+    "LoggedRequest",
+    "RunningServer",
+    "Sandbox",
+    "SandboxHTTPServer",
+    "SandboxResponse",
+    "serve",
+]

@@ -1,0 +1,291 @@
+"""The sandbox's in-memory CRM: properties and groups per object type, archived ones kept.
+
+Every method raises ``ApiError`` for an answer HubSpot would give as an error. The store is not
+thread-safe by itself: ``Sandbox`` holds one lock around every call. Values handed out are the
+stored dicts; callers serialize or copy them before releasing the lock.
+
+List order is NOT creation order: properties come back sorted by a hash of their name (stable,
+like HubSpot's own unpredictable order), groups by displayOrder then that hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from hubprops.sandbox.errors import (
+    OBJECT_ALREADY_EXISTS,
+    ApiError,
+    detail,
+    invalid,
+    not_found,
+)
+from hubprops.sandbox.validation import (
+    check_group_create,
+    check_group_update,
+    check_property_create,
+    check_property_update,
+)
+
+#: name -> (objectTypeId, singular label, plural label).
+OBJECT_TYPES: dict[str, tuple[str, str, str]] = {
+    "contacts": ("0-1", "Contact", "Contacts"),
+    "companies": ("0-2", "Company", "Companies"),
+    "deals": ("0-3", "Deal", "Deals"),
+    "tickets": ("0-5", "Ticket", "Tickets"),
+    "leads": ("0-136", "Lead", "Leads"),
+}
+_BY_ID = {v[0]: k for k, v in OBJECT_TYPES.items()}
+SENSITIVITIES = ("non_sensitive", "sensitive", "highly_sensitive")
+MAX_UNIQUE = 10
+CUSTOM_PROPERTY_LIMIT = 1000
+USER_ID = "9586504"
+
+
+def resolve_object_type(value: str) -> str:
+    """``contacts`` or ``0-1`` -> ``contacts``; anything else is HubSpot's 400."""
+    key = value.lower()
+    if key in OBJECT_TYPES:
+        return key
+    if key in _BY_ID:
+        return _BY_ID[key]
+    raise invalid(f"Unable to infer object type from: {value}")
+
+
+def _order(name: str) -> str:
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()
+
+
+def format_time(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and ``Z``, as HubSpot writes timestamps."""
+    utc = moment.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def empty_object() -> dict[str, Any]:
+    """The state of one object type: active properties by name, archived copies, groups."""
+    return {"properties": {}, "archived": [], "groups": {}}
+
+
+class Store:
+    """Properties and groups of every standard object type, with HubSpot's rules."""
+
+    def __init__(
+        self,
+        objects: dict[str, dict[str, Any]],
+        *,
+        now: Callable[[], datetime],
+        reserve_archived_names: bool = False,
+        last_stamp_ms: int = 0,
+    ) -> None:
+        self.objects = {ot: objects.get(ot) or empty_object() for ot in OBJECT_TYPES}
+        self._now = now
+        self.reserve_archived_names = reserve_archived_names
+        self.last_stamp_ms = last_stamp_ms
+
+    # -- time -------------------------------------------------------------------------------
+
+    def stamp(self) -> str:
+        """A timestamp for createdAt/updatedAt, strictly later than the previous one, so that
+        every change moves updatedAt even within one millisecond."""
+        ms = int(self._now().timestamp() * 1000)
+        self.last_stamp_ms = max(ms, self.last_stamp_ms + 1)
+        return format_time(datetime.fromtimestamp(self.last_stamp_ms / 1000, timezone.utc))
+
+    def now_text(self) -> str:
+        """The current time, formatted (for batch startedAt/completedAt)."""
+        return format_time(self._now())
+
+    # -- properties -------------------------------------------------------------------------
+
+    def _obj(self, object_type: str) -> dict[str, Any]:
+        return self.objects[resolve_object_type(object_type)]
+
+    def list_properties(
+        self, object_type: str, *, archived: bool = False, sensitivity: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Active (or only archived) properties, filtered by dataSensitivity when given."""
+        obj = self._obj(object_type)
+        pool = obj["archived"] if archived else list(obj["properties"].values())
+        found = [p for p in pool if sensitivity is None or p["dataSensitivity"] == sensitivity]
+        return sorted(found, key=lambda p: (_order(p["name"]), p.get("archivedAt", "")))
+
+    def get_property(
+        self, object_type: str, name: str, *, archived: bool = False, sensitivity: str | None = None
+    ) -> dict[str, Any]:
+        """One property; an archived one only with ``archived``; 404 when not there."""
+        obj = self._obj(object_type)
+        if archived:
+            matches = [p for p in obj["archived"] if p["name"] == name]
+            prop = max(matches, key=lambda p: p.get("archivedAt", "")) if matches else None
+        else:
+            prop = obj["properties"].get(name)
+        if not isinstance(prop, dict) or (
+            sensitivity is not None and prop["dataSensitivity"] != sensitivity
+        ):
+            raise not_found(f"Property {name} does not exist for object type {object_type}")
+        return prop
+
+    def _check_group(self, obj: dict[str, Any], group: str) -> None:
+        if group not in obj["groups"]:
+            raise invalid(
+                f"Property group '{group}' does not exist",
+                [detail(f"no property group named '{group}'", "groupName", "INVALID_GROUP")],
+            )
+
+    def create_property(self, object_type: str, body: Any) -> dict[str, Any]:
+        """PropertyCreate -> the stored Property (server defaults added); 409 if it exists."""
+        obj = self._obj(object_type)
+        prop = check_property_create(body)
+        name = prop["name"]
+        if name in obj["properties"]:
+            raise ApiError(
+                409,
+                f"Property named '{name}' already exists.",
+                category=OBJECT_ALREADY_EXISTS,
+                sub_category="PropertyValidationError.PROPERTY_EXISTS",
+                context={"name": [name]},
+            )
+        if self.reserve_archived_names and any(p["name"] == name for p in obj["archived"]):
+            raise invalid(
+                f"Property name '{name}' belongs to an archived property; restore or purge it "
+                "before reusing the name",
+                sub_category="PropertyValidationError.PROPERTY_ARCHIVED_NAME_RESERVED",
+            )
+        self._check_group(obj, prop["groupName"])
+        if prop["hasUniqueValue"]:
+            unique = sum(1 for p in obj["properties"].values() if p.get("hasUniqueValue"))
+            if unique >= MAX_UNIQUE:
+                raise invalid(
+                    f"An object type can have at most {MAX_UNIQUE} unique-value properties",
+                    [detail("too many unique-value properties", "hasUniqueValue", "LIMIT")],
+                )
+        stamp = self.stamp()
+        prop.update(
+            {
+                "createdAt": stamp,
+                "updatedAt": stamp,
+                "createdUserId": USER_ID,
+                "updatedUserId": USER_ID,
+                "archived": False,
+                "modificationMetadata": {
+                    "archivable": True,
+                    "readOnlyDefinition": False,
+                    "readOnlyValue": False,
+                },
+            }
+        )
+        obj["properties"][name] = prop
+        return prop
+
+    def update_property(self, object_type: str, name: str, body: Any) -> dict[str, Any]:
+        """PropertyUpdate on an active property -> the updated Property (updatedAt moves)."""
+        obj = self._obj(object_type)
+        current = self.get_property(object_type, name)
+        new = check_property_update(current, body)
+        if new["groupName"] != current["groupName"]:
+            self._check_group(obj, new["groupName"])
+        new["updatedAt"] = self.stamp()
+        if "updatedUserId" in current or not current.get("hubspotDefined"):
+            new["updatedUserId"] = USER_ID
+        obj["properties"][name] = new
+        return new
+
+    def check_archivable(self, object_type: str, name: str) -> None:
+        """400 unless the active property ``name`` may be archived."""
+        prop = self._obj(object_type)["properties"][name]
+        if prop.get("hubspotDefined") or not prop["modificationMetadata"].get("archivable", True):
+            raise invalid(
+                f"Property '{name}' is HubSpot-defined or not archivable and cannot be archived",
+                [detail(f"'{name}' cannot be archived", "name", "NOT_ARCHIVABLE")],
+            )
+
+    def archive_property(self, object_type: str, name: str) -> None:
+        """Move an active property to the archive (a missing one is a 404)."""
+        obj = self._obj(object_type)
+        self.get_property(object_type, name)
+        self.check_archivable(object_type, name)
+        prop = obj["properties"].pop(name)
+        prop.update({"archived": True, "archivedAt": self.stamp()})
+        obj["archived"].append(prop)
+
+    # -- groups -----------------------------------------------------------------------------
+
+    def list_groups(self, object_type: str) -> list[dict[str, Any]]:
+        """Active groups (archived groups vanish, as on HubSpot)."""
+        groups = self._obj(object_type)["groups"].values()
+        return sorted(
+            groups, key=lambda g: (g["displayOrder"] < 0, g["displayOrder"], _order(g["name"]))
+        )
+
+    def get_group(self, object_type: str, name: str) -> dict[str, Any]:
+        """One group, or 404."""
+        group = self._obj(object_type)["groups"].get(name)
+        if not isinstance(group, dict):
+            raise not_found(f"Property group {name} does not exist for object type {object_type}")
+        return group
+
+    def create_group(self, object_type: str, body: Any) -> dict[str, Any]:
+        """PropertyGroupCreate -> the PropertyGroup; 409 if the name is taken."""
+        obj = self._obj(object_type)
+        group = check_group_create(body)
+        if group["name"] in obj["groups"]:
+            raise ApiError(
+                409,
+                f"Property group '{group['name']}' already exists.",
+                category=OBJECT_ALREADY_EXISTS,
+                sub_category="PropertyGroupError.GROUP_ALREADY_EXISTS",
+                context={"name": [group["name"]]},
+            )
+        obj["groups"][group["name"]] = group
+        return group
+
+    def update_group(self, object_type: str, name: str, body: Any) -> dict[str, Any]:
+        """PropertyGroupUpdate (label, displayOrder) -> the PropertyGroup."""
+        new = check_group_update(self.get_group(object_type, name), body)
+        self._obj(object_type)["groups"][name] = new
+        return new
+
+    def archive_group(self, object_type: str, name: str) -> None:
+        """Archive an empty group (it disappears); 400 while active properties use it."""
+        obj = self._obj(object_type)
+        self.get_group(object_type, name)
+        users = sorted(p["name"] for p in obj["properties"].values() if p["groupName"] == name)
+        if users:
+            raise invalid(
+                "Can't delete or purge a group with active properties",
+                sub_category="PropertyGroupError.GROUP_WITH_ACTIVE_PROPERTIES",
+                context={"properties": users[:20]},
+            )
+        del obj["groups"][name]
+
+    # -- limits -----------------------------------------------------------------------------
+
+    def limits(self) -> dict[str, Any]:
+        """CustomPropertyLimitResponse: custom (not HubSpot-defined) active properties."""
+        rows: list[dict[str, Any]] = []
+        total = 0
+        for ot, (type_id, singular, plural) in OBJECT_TYPES.items():
+            usage = sum(
+                1 for p in self.objects[ot]["properties"].values() if not p.get("hubspotDefined")
+            )
+            total += usage
+            rows.append(
+                {
+                    "objectTypeId": type_id,
+                    "singularLabel": singular,
+                    "pluralLabel": plural,
+                    "limit": CUSTOM_PROPERTY_LIMIT,
+                    "usage": usage,
+                    "percentage": round(100.0 * usage / CUSTOM_PROPERTY_LIMIT, 2),
+                }
+            )
+        overall = CUSTOM_PROPERTY_LIMIT * len(rows)
+        return {
+            "byObjectType": rows,
+            "overallLimit": overall,
+            "overallUsage": total,
+            "overallPercentage": round(100.0 * total / overall, 2),
+        }

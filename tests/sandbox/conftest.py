@@ -1,0 +1,72 @@
+"""Fixtures for the sandbox's own tests: a sandbox on a fake clock, and an httpx client on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+import pytest
+
+from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
+
+AUTH = {"Authorization": "Bearer test-token"}
+
+
+class FakeClock:
+    """A monotonic clock and a wall clock that only move when told to; sleep advances them."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.t += seconds
+
+    def now(self) -> datetime:
+        return datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc) + timedelta(seconds=self.t)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def make_sandbox(clock: FakeClock, **kw: Any) -> Sandbox:
+    """A Sandbox driven by ``clock`` (rate limits and timestamps never depend on real time)."""
+    return Sandbox(clock=clock, sleep=clock.sleep, now=clock.now, **kw)
+
+
+@pytest.fixture
+def sb(clock: FakeClock) -> Sandbox:
+    return make_sandbox(clock)
+
+
+@pytest.fixture
+def client(sb: Sandbox) -> Iterator[httpx.Client]:
+    with httpx.Client(transport=sb.transport(), base_url=SANDBOX_BASE_URL, headers=AUTH) as c:
+        yield c
+
+
+def prop_body(name: str, **kw: Any) -> dict[str, Any]:
+    """A minimal valid PropertyCreate for contacts."""
+    body: dict[str, Any] = {
+        "name": name,
+        "label": name.title(),
+        "type": "string",
+        "fieldType": "text",
+        "groupName": "contactinformation",
+    }
+    body.update(kw)
+    return body
+
+
+def enum_body(name: str, *values: str, **kw: Any) -> dict[str, Any]:
+    """A valid select enumeration with ``values`` as options."""
+    options = [{"label": v.title(), "value": v, "hidden": False} for v in values]
+    return prop_body(name, type="enumeration", fieldType="select", options=options, **kw)
