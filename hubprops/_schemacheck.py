@@ -72,7 +72,7 @@ def schema_diagnostics(
                 continue
             line, column = locate(positions or {}, path)
             found[key] = Diagnostic(file, line, column, key, message)
-    return list(found.values())
+    return sorted(found.values(), key=lambda d: (d.line, d.column, d.path))
 
 
 def _priority(error: ValidationError) -> tuple[int, int, str]:
