@@ -1,0 +1,227 @@
+"""``hubprops apply [PLAN]``: execute a saved plan, or plan, show, ask and apply."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from hubprops.applier import ApplyResult, Progress, apply_plan
+from hubprops.cli._common import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    RemoteOptions,
+    echo_err,
+    error_boundary,
+    open_client,
+    remote_options,
+)
+from hubprops.errors import ConfigError
+from hubprops.lockfile import DEFAULT_LOCK_PATH, load_lock, save_lock
+from hubprops.lockguard import acquire
+from hubprops.plans import Plan, PlanOptions
+from hubprops.render.apply import render_failures, render_progress, render_summary
+
+DEFAULT_DEFINITIONS = "definitions"
+
+
+@click.command()
+@click.argument("plan_file", required=False, metavar="[PLAN]", type=click.Path(dir_okay=False))
+@click.option(
+    "--lock",
+    "lock_path",
+    default=DEFAULT_LOCK_PATH,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Lock file to update.",
+)
+@click.option(
+    "-d",
+    "--definitions",
+    "definitions_dir",
+    default=None,
+    help=f"Definitions folder (default {DEFAULT_DEFINITIONS}/; not with PLAN).",
+)
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (no PLAN given).")
+@click.option(
+    "--object",
+    "objects",
+    multiple=True,
+    metavar="T",
+    help="Only these object types (repeatable; not with PLAN).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Archive what the lock records but the definitions dropped (not with PLAN).",
+)
+@click.option(
+    "--allow-destructive", is_flag=True, help="Include destructive changes (not with PLAN)."
+)
+@remote_options
+@error_boundary
+def apply(
+    plan_file: str | None,
+    lock_path: str,
+    definitions_dir: str | None,
+    auto_approve: bool,
+    objects: tuple[str, ...],
+    prune: bool,
+    allow_destructive: bool,
+    remote: RemoteOptions,
+) -> int:
+    """Apply a saved PLAN exactly (refusing a stale, edited or other-portal plan), or, without
+    PLAN, plan the definitions, show the plan, ask, and apply. Updates the lock after every
+    step; Ctrl-C stops after the requests in flight."""
+    if plan_file is not None:
+        shaping = [
+            n
+            for n, v in (
+                ("-d/--definitions", definitions_dir),
+                ("--object", objects),
+                ("--prune", prune),
+                ("--allow-destructive", allow_destructive),
+            )
+            if v
+        ]
+        if shaping:
+            raise ConfigError(
+                f"{', '.join(shaping)} cannot be used with a saved plan: apply executes the plan "
+                "exactly as it was made (its options are recorded in it); make a new plan instead"
+            )
+    elif not auto_approve and not sys.stdin.isatty():
+        raise ConfigError(
+            "refusing to ask for approval: stdin is not a terminal. Use --auto-approve, or "
+            "save a plan with `hubprops plan -o plan.json` and run `hubprops apply plan.json`"
+        )
+    with acquire(lock_path) as guard, open_client(remote) as client:
+        for warning in guard.warnings:
+            echo_err(f"warning: {warning}")
+        if plan_file is not None:
+            plan = _saved_plan(plan_file, remote)
+            portal = remote.portal
+        else:
+            plan = _fresh_plan(
+                client, lock_path, definitions_dir, objects, prune, allow_destructive, remote
+            )
+            portal = plan.portal_id  # plan_against just read it (or took --portal)
+            if not plan.has_changes:
+                return EXIT_OK
+            if not auto_approve and not click.confirm("Apply these changes?", default=False):
+                echo_err("Apply cancelled: nothing was changed.")
+                return EXIT_ERROR
+        if not plan.has_changes:
+            click.echo("No changes. Nothing to apply.")
+            return EXIT_OK
+        lock = load_lock(lock_path)
+        cancel = threading.Event()
+        with _progress(len(plan.changes)) as on_progress, _sigint_sets(cancel):
+            result = apply_plan(
+                client,
+                plan,
+                lock,
+                save=lambda lk: save_lock(lock_path, lk),
+                cancel=cancel,
+                on_progress=on_progress,
+                portal_id=portal,
+            )
+    return _report(result)
+
+
+def _saved_plan(path: str, remote: RemoteOptions) -> Plan:
+    from hubprops.planfile import read_plan
+    from hubprops.sandbox import SANDBOX_BASE_URL
+
+    plan = read_plan(path)
+    made_on_sandbox = plan.api_base == SANDBOX_BASE_URL
+    if made_on_sandbox != remote.sandbox:
+        where = "the sandbox" if made_on_sandbox else plan.api_base
+        hint = "add --sandbox" if made_on_sandbox else "drop --sandbox"
+        raise ConfigError(f"{path} was made against {where}: {hint} to apply it")
+    return plan
+
+
+def _fresh_plan(
+    client: Any,
+    lock_path: str,
+    definitions_dir: str | None,
+    objects: tuple[str, ...],
+    prune: bool,
+    allow_destructive: bool,
+    remote: RemoteOptions,
+) -> Plan:
+    from hubprops.definitions import load_definitions
+    from hubprops.planfile import encode
+    from hubprops.remote import plan_against
+    from hubprops.render.plan import render_text
+
+    loaded = load_definitions(definitions_dir or DEFAULT_DEFINITIONS)
+    for warning in loaded.warnings:
+        echo_err(str(warning))
+    options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
+    plan = plan_against(
+        client,
+        loaded.definitions,
+        load_lock(lock_path),
+        options=options,
+        api_base=client.base_url,
+        portal_id=remote.portal,
+    )
+    click.echo(render_text(encode(plan), color=sys.stdout.isatty()), nl=False)
+    return plan
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[Progress], None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label="Applying", file=sys.stderr) as bar:
+
+        def step(progress: Progress) -> None:
+            bar.update(1)
+            if progress.result.status != "applied":
+                click.echo("\n" + render_progress(progress), err=True)
+
+        yield step
+
+
+@contextmanager
+def _sigint_sets(cancel: threading.Event) -> Iterator[None]:
+    """First Ctrl-C: set ``cancel`` (requests in flight finish, the lock is written);
+    a second one aborts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        echo_err(
+            "\nInterrupted: finishing the requests in flight, then writing the lock "
+            "(Ctrl-C again to abort at once)"
+        )
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _report(result: ApplyResult) -> int:
+    failures = render_failures(result)
+    if failures:
+        echo_err(failures.rstrip("\n"))
+    click.echo(render_summary(result), nl=False)
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if result.ok else EXIT_ERROR

@@ -1,0 +1,93 @@
+"""Views of an apply: one progress line per finished change, failures, and the final summary
+(the original system's figures: created, updated, archived, skipped (unchanged), errors,
+duration)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hubprops.applier import ApplyResult, ChangeResult, Progress
+from hubprops.status import format_duration
+
+_MARK = {"applied": "ok", "failed": "FAILED", "skipped": "SKIPPED", "not_started": "not started"}
+
+
+def describe(result: ChangeResult) -> str:
+    """``create contacts property foo``."""
+    change = result.change
+    kind = change.kind.value
+    return f"{change.action.value} {change.object_type} {kind} {change.name}"
+
+
+def render_progress(progress: Progress) -> str:
+    """``[12/40] ok      create contacts property foo`` (no newline)."""
+    width = len(str(progress.total))
+    mark = _MARK[progress.result.status]
+    return f"[{progress.done:>{width}}/{progress.total}] {mark:<7} {describe(progress.result)}"
+
+
+def render_failures(result: ApplyResult) -> str:
+    """One block per change that failed or was skipped, with HubSpot's message and details."""
+    if not result.failures:
+        return ""
+    lines = [f"{len(result.failures)} change(s) not applied:"]
+    for failure in result.failures:
+        lines.append(f"  ! {describe(failure)}: {failure.message}")
+        lines.extend(f"      - {detail}" for detail in failure.details)
+    return "\n".join(lines) + "\n"
+
+
+def render_summary(result: ApplyResult) -> str:
+    """The closing line(s): what was done, what is left, and what to do next."""
+    counts = result.counts
+    errors = counts["failed"]
+    not_started = sum(r.status == "not_started" for r in result.results)
+    figures = (
+        f"{counts['created']} created, {counts['updated']} updated, {counts['archived']} archived, "
+        f"{counts['unchanged']} skipped (unchanged), {errors} error{'s' if errors != 1 else ''}"
+    )
+    if not_started:
+        figures += f", {not_started} not started"
+    duration = format_duration(result.duration_s)
+    if result.interrupted:
+        head = "Apply interrupted"
+    elif result.status == "completed":
+        head = "Apply complete"
+    elif result.status == "failed":
+        head = "Apply failed"
+    else:
+        head = "Apply partial"
+    lines = [f"{head}: {figures} in {duration}."]
+    if result.stopped_because:
+        lines.append(f"Stopped early: {result.stopped_because}")
+    if not result.ok:
+        lines.append(
+            "The lock records every step that completed; run `hubprops plan` to see what is "
+            "left, then apply again."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def result_data(result: ApplyResult) -> dict[str, Any]:
+    """The result in the shape of the original system's ``POST /sync/all`` ``data`` object
+    (for ``--format json`` and the HTTP service)."""
+    data: dict[str, Any] = {"sync_status": result.status}
+    types = sorted({r.change.object_type for r in result.results})
+    for object_type in types:
+        mine = [r for r in result.results if r.change.object_type == object_type]
+        applied = [r for r in mine if r.status == "applied"]
+        failed = [r for r in mine if r.status in ("failed", "skipped")]
+        data[object_type] = {
+            "status": "success" if len(applied) == len(mine) else "partial_failure",
+            "synced_properties": len(applied),
+            "failed_properties": len(failed),
+            "properties": [r.change.name for r in applied if r.change.kind.value == "property"],
+            "failures": [{"property": r.change.name, "error": r.message} for r in failed],
+        }
+    data["summary"] = {
+        "total_synced": sum(r.status == "applied" for r in result.results),
+        "total_failed": len(result.failures),
+        "sync_duration": format_duration(result.duration_s),
+        **{k: result.counts[k] for k in ("created", "updated", "archived", "unchanged")},
+    }
+    return data
