@@ -131,7 +131,7 @@ class Store:
     def _check_group(self, obj: dict[str, Any], group: str) -> None:
         if group not in obj["groups"]:
             raise invalid(
-                f"Property group '{group}' does not exist",
+                f"Property group '{group}' does not exist: groupName must name an existing group",
                 [detail(f"no property group named '{group}'", "groupName", "INVALID_GROUP")],
             )
 
@@ -159,7 +159,7 @@ class Store:
             unique = sum(1 for p in obj["properties"].values() if p.get("hasUniqueValue"))
             if unique >= MAX_UNIQUE:
                 raise invalid(
-                    f"An object type can have at most {MAX_UNIQUE} unique-value properties",
+                    f"An object type can have at most {MAX_UNIQUE} properties with hasUniqueValue",
                     [detail("too many unique-value properties", "hasUniqueValue", "LIMIT")],
                 )
         stamp = self.stamp()
