@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from hubprops._yamlpos import DocumentSyntaxError, format_path, locate, parse_document
 
@@ -90,6 +91,13 @@ def test_malformed_yaml_raises_with_a_position(text: str, line: int) -> None:
     assert info.value.message.startswith("invalid YAML: ")
 
 
+def test_forbidden_character_is_located() -> None:
+    with pytest.raises(DocumentSyntaxError) as info:
+        parse_document("a: 1\nb: \x07\n")
+    assert (info.value.line, info.value.column) == (2, 4)
+    assert "#x0007" in info.value.message
+
+
 def test_self_referencing_alias_is_an_error_not_a_recursion() -> None:
     with pytest.raises(DocumentSyntaxError):
         parse_document("a: &x\n  b: *x\n")
@@ -120,3 +128,16 @@ def test_json_that_yaml_cannot_read_keeps_its_data() -> None:
     parsed = parse_document(f'{{"{key}": 1}}', json_syntax=True)
     assert parsed.data == {key: 1}
     assert parsed.positions == {}
+
+
+def test_pure_python_and_libyaml_loaders_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hubprops import _yamlpos
+
+    results = []
+    for loader in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}:
+        monkeypatch.setattr(_yamlpos, "_Loader", loader)
+        parsed = parse_document(DOC + "x: &a {k: 1}\ny:\n  <<: *a\n  k: 2\n")
+        with pytest.raises(DocumentSyntaxError) as info:
+            parse_document("a: [1, 2\nb: 3\n")
+        results.append((parsed.data, parsed.positions, info.value.line))
+    assert all(r == results[0] for r in results)
