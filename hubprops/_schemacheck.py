@@ -101,6 +101,11 @@ def _explain(error: ValidationError, data: Any) -> Iterable[tuple[JsonPath, str]
     elif kind == "maxItems" and error.validator_value == 0:
         typ = _sibling(data, path, "type")
         yield path, f"options are only for enumeration (and bool) properties, not type '{typ}'"
+    elif kind == "const" and path and path[-1] == "type":
+        yield (
+            path,
+            f"externalOptions: true is only for enumeration properties, not type {instance!r}",
+        )
     elif kind == "minItems":
         yield path, "must not be empty: list at least one item, or leave the field out"
     elif kind == "minLength":

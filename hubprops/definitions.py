@@ -69,7 +69,7 @@ DEFAULT_GROUPS: Mapping[str, frozenset[str]] = {
             "sales_properties",
         }
     ),
-    "leads": frozenset({"leadinformation"}),
+    "leads": frozenset({"leadinformation", "lead_activity", "lead_pipeline"}),
     "companies": frozenset({"companyinformation", "socialmediainformation"}),
     "deals": frozenset({"dealinformation"}),
     "tickets": frozenset({"ticketinformation"}),

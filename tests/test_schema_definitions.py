@@ -283,6 +283,13 @@ def test_external_options_replace_options_but_need_a_reference() -> None:
     assert check({**owner, "referencedObjectType": "OWNER"}) == []
 
 
+def test_external_options_only_on_enumerations() -> None:
+    owner = {"name": "o", "type": "string", "fieldType": "text", "externalOptions": True}
+    diag = only(check({**owner, "referencedObjectType": "OWNER"}))
+    assert diag.path == "properties[0].type"
+    assert "only for enumeration" in diag.message
+
+
 @pytest.mark.parametrize("type_", ["string", "number", "date"])
 def test_options_on_non_enumeration_fail(type_: str) -> None:
     field_type = PAIRS[type_][0]
