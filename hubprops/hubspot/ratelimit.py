@@ -166,13 +166,17 @@ class RateLimiter:
             self._trust_server(self._max, now if sent_at is None else sent_at)
 
     def _trust_server(self, server_used: int, at: float) -> None:
-        """Add phantom sends at ``at`` so that our count there is at least ``server_used``."""
+        """Add phantom sends at ``at`` so that our count is at least ``server_used``.
+
+        HubSpot counted at some moment between ``at`` (our send) and now (its answer), so it
+        may include our sends up to now: only a count above all of those means traffic that
+        is not ours (other threads' requests in flight are not foreign).
+        """
         now = self._clock()
         if at <= now - self.window:
             return  # too old to say anything about the current window
         lo = bisect.bisect_right(self._sends, at - self.window)
-        hi = bisect.bisect_right(self._sends, at)
-        deficit = server_used - (hi - lo)
+        deficit = server_used - (len(self._sends) - lo)
         for _ in range(max(deficit, 0)):
             bisect.insort(self._sends, at)
             self._phantoms += 1

@@ -117,3 +117,15 @@ def test_never_more_than_max_in_any_window(
     for i, t in enumerate(sends):
         in_window = [s for s in sends[: i + 1] if s > t - interval]
         assert len(in_window) <= max_requests
+
+
+def test_other_threads_requests_in_flight_are_not_foreign(clock: FakeClock) -> None:
+    lim = limiter(clock)
+    lim.observe(HEADERS_20_PER_2S)
+    first = lim.acquire()
+    for _ in range(4):  # four more threads send before the first answer arrives
+        clock.sleep(0.01)
+        lim.acquire()
+    # HubSpot counted all five by the time it answered the first: nothing foreign.
+    lim.observe({**HEADERS_20_PER_2S, "X-HubSpot-RateLimit-Remaining": "15"}, first)
+    assert lim.figures()["phantoms"] == 0
