@@ -60,6 +60,10 @@ def error_boundary(func: F) -> F:
         except KeyboardInterrupt:
             echo_err("interrupted")
             code = EXIT_INTERRUPTED
+        except BrokenPipeError:
+            # `hubprops plan | head`: the reader left; say nothing more, like other CLI tools.
+            _silence_stdout()
+            code = EXIT_OK
         except click.exceptions.Exit:
             raise
         except click.ClickException:
@@ -70,6 +74,12 @@ def error_boundary(func: F) -> F:
         sys.exit(code or EXIT_OK)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so the interpreter's final flush does not raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _scrub(text: str) -> str:
