@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
+from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox, serve
 
 AUTH = {"Authorization": "Bearer test-token"}
 
@@ -47,9 +47,14 @@ def sb(clock: FakeClock) -> Sandbox:
     return make_sandbox(clock)
 
 
-@pytest.fixture
-def client(sb: Sandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=sb.transport(), base_url=SANDBOX_BASE_URL, headers=AUTH) as c:
+@pytest.fixture(params=["in_process", "http"])
+def client(sb: Sandbox, request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
+    """An httpx client on ``sb``: in process, and again over real HTTP on loopback."""
+    if request.param == "in_process":
+        with httpx.Client(transport=sb.transport(), base_url=SANDBOX_BASE_URL, headers=AUTH) as c:
+            yield c
+        return
+    with serve(sb) as server, httpx.Client(base_url=server.url, headers=AUTH, verify=False) as c:
         yield c
 
 
