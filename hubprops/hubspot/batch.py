@@ -7,14 +7,19 @@ flag is set (Ctrl-C): calls in flight finish, the rest are reported as not start
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any, Generic, TypeVar
 
 from hubprops.errors import RemoteError, RemoteUnavailable
 from hubprops.hubspot.retry import CircuitBreaker
+
+_POLL_SECONDS = 0.2
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -80,16 +85,19 @@ def run_map(
 ) -> list[Outcome[R]]:
     """Run ``fn`` over ``items`` on a thread pool; one Outcome per item, in input order.
 
-    Ctrl-C while waiting: calls in flight finish; the rest are not started. If a ``cancel``
-    event was given it is set and the outcomes are returned (the caller records what ran);
-    without one, KeyboardInterrupt is raised again once the calls in flight are done.
+    Ctrl-C (in the main thread): calls in flight finish; the rest are not started. If a
+    ``cancel`` event was given it is set and the outcomes are returned (the caller records what
+    ran); without one, KeyboardInterrupt is raised once the calls in flight are done. A second
+    Ctrl-C raises at once.
     """
     outcomes: list[Outcome[R] | None] = [None] * len(items)
     stop = cancel if cancel is not None else threading.Event()
     queue = iter(range(len(items)))
-    interrupted = False
     workers = max(1, min(max_workers, len(items) or 1))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hubprops") as pool:
+    with (
+        _ctrl_c_sets(stop) as interrupted,
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hubprops") as pool,
+    ):
         pending: dict[Future[R], int] = {}
 
         def fill() -> None:
@@ -99,7 +107,9 @@ def run_map(
                     return
                 pending[pool.submit(fn, items[index])] = index
 
-        def collect(done: set[Future[R]]) -> None:
+        fill()
+        while pending:
+            done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
             for future in done:
                 index = pending.pop(future)
                 exc = future.exception()
@@ -108,16 +118,6 @@ def run_map(
                     if isinstance(exc, Exception)
                     else Outcome(items[index], value=future.result())
                 )
-
-        fill()
-        while pending:
-            try:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            except KeyboardInterrupt:
-                interrupted = True
-                stop.set()
-                done, _ = wait(pending)
-            collect(done)
             fill()
     skipped_error = _circuit_error(circuit) if not stop.is_set() else None
     result = [
@@ -127,6 +127,40 @@ def run_map(
     if interrupted and cancel is None:
         raise KeyboardInterrupt
     return result
+
+
+class _Flag:
+    """Truthy once set; what ``_ctrl_c_sets`` yields."""
+
+    def __init__(self) -> None:
+        self.value = False
+
+    def __bool__(self) -> bool:
+        return self.value
+
+
+@contextmanager
+def _ctrl_c_sets(stop: threading.Event) -> Iterator[_Flag]:
+    """While the block runs in the main thread, Ctrl-C (SIGINT) sets ``stop`` instead of
+    raising KeyboardInterrupt wherever the main thread happens to be (which could lose track
+    of a call already started); a second Ctrl-C raises as usual. Elsewhere: no change."""
+    flag = _Flag()
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        if flag:
+            raise KeyboardInterrupt
+        flag.value = True
+        stop.set()
+
+    try:
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread: no signal arrives here anyway
+        yield flag
+        return
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _circuit_error(circuit: CircuitBreaker) -> RemoteError:

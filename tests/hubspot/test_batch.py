@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import _thread
 import json
 import threading
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -111,3 +113,41 @@ def test_batch_create_is_chunked_to_the_batch_size(mock_client: ClientFactory) -
     assert sorted(seen) == [50, 100, 100]
     assert result.ok
     assert sorted(r["name"] for r in result.results) == sorted(b["name"] for b in bodies)
+
+
+def _interrupting(at: int) -> Any:
+    def work(n: int) -> int:
+        if n == at:
+            _thread.interrupt_main()  # what Ctrl-C does: KeyboardInterrupt in the main thread
+            time.sleep(0.3)  # still in flight when the main thread notices
+        return n
+
+    return work
+
+
+def test_ctrl_c_finishes_calls_in_flight_and_sets_cancel(mock_client: ClientFactory) -> None:
+    client = mock_client(ok, max_workers=2)
+    cancel = threading.Event()
+    outcomes = client.map(_interrupting(1), list(range(50)), cancel=cancel)
+    assert cancel.is_set()
+    assert outcomes[1].ok and outcomes[1].value == 1  # in flight when Ctrl-C came: finished
+    assert not outcomes[-1].started
+    assert [o.item for o in outcomes if o.started] == list(
+        range(len([o for o in outcomes if o.started]))
+    )
+
+
+def test_ctrl_c_without_a_cancel_flag_raises_after_calls_in_flight(
+    mock_client: ClientFactory,
+) -> None:
+    client = mock_client(ok, max_workers=2)
+    finished: list[int] = []
+
+    def work(n: int) -> int:
+        result: int = _interrupting(1)(n)
+        finished.append(n)
+        return result
+
+    with pytest.raises(KeyboardInterrupt):
+        client.map(work, list(range(50)))
+    assert 1 in finished and len(finished) < 50
