@@ -163,18 +163,19 @@ class Sandbox:
         headers: Mapping[str, str],
         body: bytes,
     ) -> SandboxResponse:
-        base = {"X-HubSpot-Correlation-Id": str(uuid.uuid4())}
+        cid = str(uuid.uuid4())
+        base = {"X-HubSpot-Correlation-Id": cid}
         if not self._authorized(headers):
             error = ApiError(401, AUTH_MESSAGE, category=INVALID_AUTHENTICATION)
-            return _json_response(401, error.body(), {**base, **self.limiter.headers()})
+            return _json_response(401, error.body(cid), {**base, **self.limiter.headers()})
         policy = self.limiter.admit()
         if policy is not None:
             limits = self.limiter.headers(rejected_by=policy)
-            return _json_response(429, rate_limit_body(policy), {**base, **limits})
+            return _json_response(429, rate_limit_body(policy, cid), {**base, **limits})
         base.update(self.limiter.headers())
         fault = self.faults.server_error()
         if fault is not None:
-            return self._fault(fault, base)
+            return self._fault(fault, cid, base)
         mutating = is_mutating(method, path)
         try:
             status, payload = dispatch(
@@ -187,7 +188,7 @@ class Sandbox:
                 max_batch=self.max_batch,
             )
         except ApiError as exc:
-            return _json_response(exc.status, exc.body(), base)
+            return _json_response(exc.status, exc.body(cid), base)
         committed = mutating and status in (200, 201, 204, 207)
         if committed:
             self._persist()
@@ -197,10 +198,10 @@ class Sandbox:
         return response
 
     @staticmethod
-    def _fault(status: int, headers: dict[str, str]) -> SandboxResponse:
+    def _fault(status: int, cid: str, headers: dict[str, str]) -> SandboxResponse:
         reason = _REASONS[status]
         if status == 503:
-            body = {"status": "error", "message": reason, "correlationId": str(uuid.uuid4())}
+            body = {"status": "error", "message": reason, "correlationId": cid}
             return _json_response(status, body, headers)
         html = _GATEWAY_HTML.format(status=status, reason=reason).encode("utf-8")
         return SandboxResponse(status, {**headers, "Content-Type": "text/html"}, html)

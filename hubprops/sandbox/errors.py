@@ -52,12 +52,12 @@ class ApiError(Exception):
         self.errors = errors or []
         self.context = context
 
-    def body(self) -> dict[str, Any]:
-        """The top-level HubSpot error body, with a fresh correlation id."""
+    def body(self, correlation_id: str | None = None) -> dict[str, Any]:
+        """The top-level HubSpot error body (a fresh correlation id unless one is given)."""
         out: dict[str, Any] = {
             "status": "error",
             "message": self.message,
-            "correlationId": str(uuid.uuid4()),
+            "correlationId": correlation_id or str(uuid.uuid4()),
             "category": self.category,
         }
         if self.sub_category:
@@ -93,14 +93,14 @@ def not_found(message: str) -> ApiError:
     return ApiError(404, message, category=OBJECT_NOT_FOUND)
 
 
-def rate_limit_body(policy: str) -> dict[str, Any]:
+def rate_limit_body(policy: str, correlation_id: str | None = None) -> dict[str, Any]:
     """HubSpot's 429 body (API-FACTS section 6) for ``TEN_SECONDLY_ROLLING`` or ``DAILY``."""
     which = "daily" if policy == "DAILY" else "ten_secondly_rolling"
     return {
         "status": "error",
         "message": f"You have reached your {which} limit.",
         "errorType": "RATE_LIMIT",
-        "correlationId": str(uuid.uuid4()),
+        "correlationId": correlation_id or str(uuid.uuid4()),
         "policyName": policy,
         "requestId": str(uuid.uuid4()),
     }

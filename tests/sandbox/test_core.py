@@ -184,3 +184,8 @@ def test_direct_reads_are_copies(sb: Sandbox) -> None:
 def test_no_seed_data(clock: FakeClock) -> None:
     sb = make_sandbox(clock, seed_data=False)
     assert sb.properties("contacts") == [] and sb.groups("contacts") == []
+
+
+def test_error_bodies_share_the_correlation_id_header(client: httpx.Client) -> None:
+    response = client.get(f"{URL}/ghost")
+    assert response.json()["correlationId"] == response.headers["X-HubSpot-Correlation-Id"]

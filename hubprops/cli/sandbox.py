@@ -1,0 +1,114 @@
+"""``hubprops sandbox``: serve the HubSpot-compatible emulator over HTTP on loopback.
+
+Prints one line with the URL, then serves until Ctrl-C (exit 0). Point any HubSpot client at
+it: ``HUBPROPS_API_BASE=http://127.0.0.1:8765 HUBSPOT_ACCESS_TOKEN=anything hubprops plan``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from hubprops.cli._common import EXIT_OK, error_boundary
+from hubprops.errors import ConfigError
+
+
+def _rate(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, float]:
+    count, _, seconds = value.partition("/")
+    try:
+        parsed = (int(count), float(seconds))
+    except ValueError:
+        parsed = (0, 0.0)
+    if parsed[0] < 1 or parsed[1] <= 0:
+        raise click.BadParameter(f"'{value}' is not N/SECONDS, e.g. 100/10 or 190/10")
+    return parsed
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="0: any."
+)
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Keep the portal in this JSON file across restarts (default: in memory only).",
+)
+@click.option(
+    "--rate-limit",
+    default="100/10",
+    show_default=True,
+    callback=_rate,
+    help="Rolling window N/SECONDS (TEN_SECONDLY_ROLLING).",
+)
+@click.option("--daily-limit", type=click.IntRange(min=1), default=None, help="Daily cap.")
+@click.option(
+    "--latency", type=click.FloatRange(min=0), default=0.0, help="Delay per request, in ms."
+)
+@click.option(
+    "--fault-rate", type=click.FloatRange(0, 1), default=0.0, help="Share of 502/503/504."
+)
+@click.option(
+    "--lost-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    help="Share of changes committed whose response is dropped.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the faults.")
+@click.option(
+    "--token", default=None, help="Accept only this bearer token (default: any non-empty one)."
+)
+@click.option("--portal-id", type=click.IntRange(min=1), default=12345678, show_default=True)
+@click.option("--retry-after", is_flag=True, help="Send Retry-After on 429 (HubSpot: unsure).")
+@click.option("--empty", is_flag=True, help="Start without HubSpot-defined seed data.")
+@error_boundary
+def sandbox(
+    host: str,
+    port: int,
+    state_file: str | None,
+    rate_limit: tuple[int, float],
+    daily_limit: int | None,
+    latency: float,
+    fault_rate: float,
+    lost_rate: float,
+    seed: int,
+    token: str | None,
+    portal_id: int,
+    retry_after: bool,
+    empty: bool,
+) -> int:
+    """Run a local HubSpot CRM Properties API (no account needed)."""
+    from hubprops.sandbox import Sandbox, SandboxHTTPServer
+
+    emulator = Sandbox(
+        state_file=state_file,
+        portal_id=portal_id,
+        token=token,
+        rate_limit=rate_limit,
+        daily_limit=daily_limit,
+        latency_ms=latency,
+        fault_rate=fault_rate,
+        lost_response_rate=lost_rate,
+        seed=seed,
+        seed_data=not empty,
+        retry_after=retry_after,
+    )
+    try:
+        server = SandboxHTTPServer(emulator, host, port)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+            "choose another --port (0 picks a free one)"
+        ) from None
+    with server:
+        where = f"state in {state_file}" if state_file else "in memory"
+        click.echo(
+            f"hubprops sandbox listening on {server.url} (portal {portal_id}, {where}); "
+            "Ctrl-C to stop"
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("hubprops sandbox stopped", err=True)
+    return EXIT_OK

@@ -1,0 +1,129 @@
+"""``hubprops sandbox``: a real process serving HTTP on loopback, and its refusals."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from hubprops.cli import main
+
+AUTH = {"Authorization": "Bearer anything"}
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``hubprops sandbox --port 0`` in a child process, and the URL it printed."""
+    state = tmp_path / "state.json"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from hubprops.cli import main; main()",
+            "sandbox",
+            "--port",
+            "0",
+            "--state",
+            str(state),
+            "--portal-id",
+            "777",
+            "--rate-limit",
+            "50/5",
+            "--token",
+            "sekret-token",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "listening on http://127.0.0.1:" in line, proc.stderr.read() if proc.stderr else ""
+        url = line.split(" on ", 1)[1].split(" ", 1)[0]
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_serves_seeded_properties_and_stops_cleanly_on_ctrl_c(
+    running: tuple[subprocess.Popen[str], str], tmp_path: Path
+) -> None:
+    proc, url = running
+    headers = {"Authorization": "Bearer sekret-token"}
+    response = httpx.get(f"{url}/crm/v3/properties/contacts", headers=headers)
+    assert response.status_code == 200
+    assert "email" in {p["name"] for p in response.json()["results"]}
+    assert response.headers["X-HubSpot-RateLimit-Max"] == "50"
+    assert response.headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "5000"
+    details = httpx.get(f"{url}/account-info/v3/details", headers=headers).json()
+    assert details["portalId"] == 777
+    assert httpx.get(f"{url}/crm/v3/properties/contacts", headers=AUTH).status_code == 401
+    body = {
+        "name": "from_cli",
+        "label": "From CLI",
+        "type": "string",
+        "fieldType": "text",
+        "groupName": "contactinformation",
+    }
+    assert (
+        httpx.post(f"{url}/crm/v3/properties/contacts", json=body, headers=headers).status_code
+        == 201
+    )
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=10) == 0
+    assert proc.stderr is not None and "stopped" in proc.stderr.read()
+    assert "from_cli" in (tmp_path / "state.json").read_text()
+
+
+def test_token_is_never_printed(running: tuple[subprocess.Popen[str], str]) -> None:
+    proc, url = running
+    httpx.get(f"{url}/crm/v3/properties/contacts", headers={"Authorization": "Bearer wrong"})
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert "sekret-token" not in out + err
+
+
+@pytest.mark.parametrize("value", ["100", "abc/10", "0/10", "10/0", "10/-1"])
+def test_bad_rate_limit_is_a_usage_error(value: str) -> None:
+    result = CliRunner().invoke(main, ["sandbox", "--rate-limit", value])
+    assert result.exit_code == 2
+    assert "N/SECONDS" in result.output
+
+
+def test_port_in_use_is_a_clear_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["sandbox", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "--port" in result.output
+
+
+def test_corrupt_state_file_is_a_clear_error(tmp_path: Path) -> None:
+    state = tmp_path / "broken.json"
+    state.write_text("{oops")
+    result = CliRunner().invoke(main, ["sandbox", "--port", "0", "--state", str(state)])
+    assert result.exit_code == 1
+    assert "broken.json" in result.output and "Traceback" not in result.output
+
+
+def test_listed_in_help() -> None:
+    result = CliRunner().invoke(main, ["sandbox", "--help"])
+    assert result.exit_code == 0
+    for option in ("--rate-limit", "--fault-rate", "--lost-rate", "--state", "--latency"):
+        assert option in result.output
