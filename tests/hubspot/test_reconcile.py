@@ -31,7 +31,9 @@ BODY = {
 class LossyHubSpot:
     """Commits every write; drops the answer of the first ``lose`` writes."""
 
-    def __init__(self, lose: int = 1, fail_with: type[Exception] = httpx.RemoteProtocolError):
+    def __init__(
+        self, lose: int = 1, fail_with: type[httpx.TransportError] = httpx.RemoteProtocolError
+    ):
         self.props: dict[str, dict[str, Any]] = {}
         self.groups: dict[str, dict[str, Any]] = {}
         self.lose = lose

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from hubprops.errors import RemoteUnavailable, ServerError
+from hubprops.errors import DailyLimitReached, RemoteUnavailable, ServerError
 from hubprops.hubspot import HubSpotClient, RateLimiter, RetryPolicy
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
 from tests.hubspot.conftest import TEST_TOKEN, FakeClock
@@ -151,3 +151,14 @@ def test_circuit_opens_and_map_stops_starting_work(clock: FakeClock) -> None:
     assert str(outcomes[1].error).startswith("circuit open after 10 consecutive failures")
     assert all(not o.started for o in outcomes[2:])
     assert client.circuit.is_open
+
+
+def test_daily_limit_from_the_sandbox_stops_at_once(clock: FakeClock) -> None:
+    sandbox = Sandbox(daily_limit=3, clock=clock, sleep=clock.sleep)
+    with fake_time_client(sandbox, clock) as client:
+        for _ in range(3):
+            client.list_groups("contacts")
+        assert client.stats.limiter["daily_remaining"] == 0
+        with pytest.raises(DailyLimitReached, match=r"daily API limit .* \(429 DAILY\)"):
+            client.list_groups("contacts")
+    assert [r.status for r in sandbox.requests] == [200, 200, 200, 429]
