@@ -1,0 +1,132 @@
+"""The planner's small pure helpers: the keyed differ, field-level diffs, destructiveness.
+
+``diff_keys`` is the whole differ: after normalization, two dicts keyed by name give added,
+removed, modified and unchanged names in sorted order. ``field_diffs`` runs deepdiff only on the
+modified ones, to say which fields (and which options) differ. ``destructive_reasons`` decides,
+in one place, whether a change may lose data, and says why in words a reviewer understands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from hubprops.plans import FieldDiff
+
+#: fieldTypes that hold several values per record; leaving them keeps only one value.
+MULTI_VALUE_FIELD_TYPES = frozenset({"checkbox"})
+ORDER_FIELD = "options order"
+
+
+@dataclass(frozen=True)
+class KeyDiff:
+    """Names only on the right (added), only on the left (removed), on both sides with
+    different values (modified) or equal values (unchanged); each sorted."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    modified: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+def diff_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> KeyDiff:
+    """Compare two dicts keyed by name, values already normalized."""
+    common = sorted(before.keys() & after.keys())
+    return KeyDiff(
+        added=tuple(sorted(after.keys() - before.keys())),
+        removed=tuple(sorted(before.keys() - after.keys())),
+        modified=tuple(k for k in common if before[k] != after[k]),
+        unchanged=tuple(k for k in common if before[k] == after[k]),
+    )
+
+
+def _view(normalized: Mapping[str, Any]) -> dict[str, Any]:
+    """A normalized property with its options keyed by value (so that deepdiff names them)."""
+    view = dict(normalized)
+    if isinstance(view.get("options"), list):
+        view["options"] = {
+            str(o.get("value")): {k: v for k, v in o.items() if k != "value"}
+            for o in view["options"]
+        }
+    return view
+
+
+def _options_by_value(normalized: Mapping[str, Any]) -> dict[str, Any]:
+    options = normalized.get("options")
+    return {str(o.get("value")): o for o in options} if isinstance(options, list) else {}
+
+
+def field_diffs(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldDiff, ...]:
+    """What differs between two normalized forms, one FieldDiff per field, sorted by field.
+
+    Options get one entry per option (``options[<value>]`` added or removed, or
+    ``options[<value>].<key>`` changed) plus ``options order`` when the options both sides have
+    are listed in another order.
+    """
+    from deepdiff import DeepDiff  # imported here: only modified items pay for it
+
+    tree = DeepDiff(_view(before), _view(after), view="tree")
+    b_opts, a_opts = _options_by_value(before), _options_by_value(after)
+    found: dict[str, FieldDiff] = {}
+    for items in tree.values():
+        for item in items:
+            path = item.path(output_format="list")
+            if not path:
+                continue
+            top = str(path[0])
+            if top == "options" and len(path) >= 2:
+                value = str(path[1])
+                if len(path) == 2:
+                    name = f"options[{value}]"
+                    found[name] = FieldDiff(
+                        field=name, before=b_opts.get(value), after=a_opts.get(value)
+                    )
+                else:
+                    name = f"options[{value}].{path[2]}"
+                    found[name] = FieldDiff(
+                        field=name,
+                        before=(b_opts.get(value) or {}).get(str(path[2])),
+                        after=(a_opts.get(value) or {}).get(str(path[2])),
+                    )
+            else:
+                found[top] = FieldDiff(field=top, before=before.get(top), after=after.get(top))
+    if b_opts and a_opts:
+        old = [v for v in b_opts if v in a_opts]
+        new = [v for v in a_opts if v in b_opts]
+        if old != new:
+            found[ORDER_FIELD] = FieldDiff(field=ORDER_FIELD, before=old, after=new)
+    return tuple(found[k] for k in sorted(found))
+
+
+def destructive_reasons(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> list[str]:
+    """Why a change from ``before`` to ``after`` (normalized forms) may lose data; [] if not.
+
+    ``after`` None is an archive; ``before`` None a create (never destructive). Destructive:
+    a type change, leaving a multi-value fieldType (checkbox), removing an option, archiving.
+    """
+    if before is None:
+        return []
+    if after is None:
+        return ["archive: property and its values move to the recycling bin"]
+    reasons: list[str] = []
+    if "type" in after and before.get("type") != after["type"]:
+        reasons.append(f"type change {before.get('type')} -> {after['type']} may lose values")
+    old_ft, new_ft = before.get("fieldType"), after.get("fieldType")
+    if "fieldType" in after and old_ft in MULTI_VALUE_FIELD_TYPES and new_ft != old_ft:
+        reasons.append(f"fieldType {old_ft} -> {new_ft} keeps only one value per record")
+    if "options" in after:
+        kept = {o.get("value") for o in after["options"]}
+        for option in before.get("options") or ():
+            if option.get("value") not in kept:
+                reasons.append(
+                    f"option {option.get('value')!r} removed: records may keep orphan values"
+                )
+    return reasons
+
+
+def group_archive_reason() -> str:
+    """The reason shown for archiving a group."""
+    return "archive: the group is removed from HubSpot"

@@ -1,0 +1,167 @@
+"""One comparable form for a definition and for HubSpot's JSON, and digests of those forms.
+
+A *normalized* property or group is a plain dict keyed by HubSpot field names, holding only the
+fields being compared, with HubSpot's server defaults filled in, so that two equal dicts mean
+"nothing to change":
+
+- a field absent from a definition is not managed and not compared;
+- a missing key, a JSON ``null`` and the server default are the same value (``description`` "",
+  ``hidden``/``formField``/``hasUniqueValue``/``externalOptions``/``showCurrencySymbol`` false,
+  ``displayOrder`` -1, ``dataSensitivity`` non_sensitive, ``options`` []); any negative
+  ``displayOrder`` is -1 ("after the positive values", API-FACTS section 8);
+- ``options`` are compared as a whole, by value and in display order: each option becomes
+  ``{label, value, description, hidden}`` (description "" and hidden false by default), listed
+  in the order HubSpot displays them, i.e. sorted by displayOrder (an option without one takes
+  its position; a negative one goes after the others; ties keep list order). The displayOrder
+  numbers themselves are dropped: 0,1,2 and 10,20,30 mean the same order;
+- read-only metadata, timestamps, user ids and the order of HubSpot's lists never appear.
+
+Digests are sha256 over canonical JSON (sorted keys, no whitespace) of a normalized form.
+``remote_digest`` covers exactly ``PROPERTY_FIELDS`` of a HubSpot property (what a definition
+can manage), normalized as above; it leaves out ``createdAt``, ``updatedAt``, ``archivedAt``,
+``createdUserId``, ``updatedUserId``, ``archived``, ``calculated``, ``hubspotDefined``,
+``modificationMetadata``, ``sensitiveDataCategories``, ``dateDisplayHint`` and any field unknown
+here. ``remote_group_digest`` covers ``GROUP_FIELDS`` (name, label, displayOrder).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from hubprops.models import GroupDef, PropertyDef
+
+#: Every field a property definition can manage, in HubSpot's names (PropertyCreate's fields).
+PROPERTY_FIELDS: tuple[str, ...] = (
+    "name",
+    "label",
+    "type",
+    "fieldType",
+    "groupName",
+    "description",
+    "options",
+    "displayOrder",
+    "hidden",
+    "formField",
+    "hasUniqueValue",
+    "calculationFormula",
+    "externalOptions",
+    "referencedObjectType",
+    "dataSensitivity",
+    "showCurrencySymbol",
+    "numberDisplayHint",
+    "textDisplayHint",
+    "currencyPropertyName",
+)
+#: Every field a group definition can manage.
+GROUP_FIELDS: tuple[str, ...] = ("name", "label", "displayOrder")
+
+#: HubSpot's value for a field it leaves out (API-FACTS section 3). Fields not listed have no
+#: default: a missing one is None.
+DEFAULTS: dict[str, Any] = {
+    "description": "",
+    "options": [],
+    "displayOrder": -1,
+    "hidden": False,
+    "formField": False,
+    "hasUniqueValue": False,
+    "externalOptions": False,
+    "showCurrencySymbol": False,
+    "dataSensitivity": "non_sensitive",
+}
+OPTION_DEFAULTS: dict[str, Any] = {"description": "", "hidden": False}
+
+
+def digest(obj: Any) -> str:
+    """sha256 (hex) of the canonical JSON of ``obj``: sorted keys, no whitespace, UTF-8."""
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def option_order(options: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Options in HubSpot's display order: by displayOrder, a missing one being the option's
+    position, negatives after the others, ties in list order."""
+
+    def key(pair: tuple[int, Mapping[str, Any]]) -> tuple[bool, int, int]:
+        index, option = pair
+        order = option.get("displayOrder")
+        order = index if order is None else int(order)
+        return (order < 0, max(order, -1), index)
+
+    return [option for _, option in sorted(enumerate(options), key=key)]
+
+
+def normalize_options(options: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """Options as compared: ``{label, value, description, hidden}`` in display order."""
+    out: list[dict[str, Any]] = []
+    for option in option_order(options or ()):
+        item = {
+            "label": option.get("label"),
+            "value": option.get("value"),
+            "description": option.get("description"),
+            "hidden": option.get("hidden"),
+        }
+        for key, default in OPTION_DEFAULTS.items():
+            if item[key] is None:
+                item[key] = default
+        out.append(item)
+    return out
+
+
+def _value(field: str, value: Any) -> Any:
+    """One field's value in normalized form (defaults filled, displayOrder clamped)."""
+    if value is None:
+        value = DEFAULTS.get(field)
+    if field == "options":
+        return normalize_options(value)
+    if field == "displayOrder" and isinstance(value, int) and value < 0:
+        return -1
+    return value
+
+
+def normalize_definition(p: PropertyDef) -> dict[str, Any]:
+    """The definition's managed fields (``PropertyDef.managed_fields``) in normalized form.
+
+    A field set to null in a definition counts as not set."""
+    managed = p.managed_fields()
+    return {k: _value(k, v) for k, v in managed.items() if v is not None}
+
+
+def normalize_remote(remote: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """HubSpot's property JSON projected on ``fields``, defaults filled, in normalized form."""
+    return {f: _value(f, remote.get(f)) for f in fields}
+
+
+def definition_digest(p: PropertyDef) -> str:
+    """Digest of ``normalize_definition(p)``: what the lock records after apply. It equals
+    ``digest(normalize_remote(remote, <the same fields>))`` when HubSpot matches."""
+    return digest(normalize_definition(p))
+
+
+def remote_digest(remote: Mapping[str, Any]) -> str:
+    """Digest of a HubSpot property's meaningful content (``PROPERTY_FIELDS``, normalized);
+    see the module docstring for what it leaves out. Used to tell a stale plan."""
+    return digest(normalize_remote(remote, PROPERTY_FIELDS))
+
+
+def normalize_group_definition(g: GroupDef) -> dict[str, Any]:
+    """The group definition's managed fields in normalized form."""
+    managed = g.managed_fields()
+    return {k: _value(k, v) for k, v in managed.items() if v is not None}
+
+
+def normalize_remote_group(remote: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """HubSpot's group JSON projected on ``fields`` (displayOrder -1 when missing)."""
+    return {f: _value(f, remote.get(f)) for f in fields}
+
+
+def group_definition_digest(g: GroupDef) -> str:
+    """Digest of ``normalize_group_definition(g)``."""
+    return digest(normalize_group_definition(g))
+
+
+def remote_group_digest(remote: Mapping[str, Any]) -> str:
+    """Digest of a HubSpot group's ``GROUP_FIELDS`` (``archived`` is left out)."""
+    return digest(normalize_remote_group(remote, GROUP_FIELDS))

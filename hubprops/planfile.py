@@ -1,0 +1,175 @@
+"""The plan file: a versioned, checksummed JSON form of a Plan, and the checks apply makes.
+
+Layout (``schemas/plan.schema.json``): ``format_version``, ``hubprops_version``, ``created_at``,
+``portal_id``, ``api_base`` (never the token), ``options``, ``definitions_digest``, ``summary``
+{create, update, archive}, ``changes`` (each {action, kind, objectType, name, destructive,
+before, after, diffs, payload, reasons, before_digest, after_digest}), ``kept``, ``unchanged``
+and ``checksum``: sha256 over the canonical JSON (sorted keys, no whitespace) of every other
+key, so that a plan edited after it was written is refused. Files are pretty, key-sorted JSON.
+
+Refusals say what to do: ``ChecksumMismatch`` (edited), ``UnsupportedFormatVersion``,
+``WrongPortal`` (names both portals), ``StalePlan`` (names what moved in HubSpot).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from hubprops.errors import (
+    ChecksumMismatch,
+    PlanFileError,
+    StalePlan,
+    UnsupportedFormatVersion,
+    WrongPortal,
+)
+from hubprops.fsutil import atomic_write, dumps_pretty
+from hubprops.models import RemoteState
+from hubprops.normalize import digest, remote_digest, remote_group_digest
+from hubprops.plans import Action, Change, Kind, Plan
+
+FORMAT_VERSION = 1
+
+
+def checksum(data: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON of ``data`` without its ``checksum`` key."""
+    return digest({k: v for k, v in data.items() if k != "checksum"})
+
+
+def encode(plan: Plan) -> dict[str, Any]:
+    """The plan as the JSON object written to a plan file (checksum included)."""
+    data: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "hubprops_version": plan.hubprops_version,
+        "created_at": plan.created_at,
+        "portal_id": plan.portal_id,
+        "api_base": plan.api_base,
+        "options": plan.options.model_dump(mode="json"),
+        "definitions_digest": plan.definitions_digest,
+        "summary": plan.summary,
+        "changes": [_encode_change(c) for c in plan.changes],
+        "kept": [k.model_dump(mode="json", by_alias=True) for k in plan.kept],
+        "unchanged": dict(sorted(plan.unchanged.items())),
+    }
+    # Through JSON once, so that the checksum is over exactly what a reader will see.
+    data = json.loads(json.dumps(data, ensure_ascii=False))
+    data["checksum"] = checksum(data)
+    return data
+
+
+def _encode_change(change: Change) -> dict[str, Any]:
+    out = change.model_dump(mode="json", by_alias=True)
+    out["diffs"] = [d.model_dump(mode="json") for d in change.diffs]
+    return out
+
+
+@cache
+def plan_schema() -> dict[str, Any]:
+    """The plan file's JSON Schema (2020-12)."""
+    text = resources.files("hubprops").joinpath("schemas/plan.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def decode(data: Any, *, source: str = "plan file") -> Plan:
+    """A Plan from a plan file's JSON object, after checking, in this order: format_version
+    (UnsupportedFormatVersion), checksum (ChecksumMismatch), schema (PlanFileError)."""
+    if not isinstance(data, dict):
+        raise PlanFileError(f"{source}: not a hubprops plan (expected a JSON object)")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise UnsupportedFormatVersion(
+            f"{source}: plan format_version {version!r} is not supported (this hubprops reads "
+            f"version {FORMAT_VERSION}); make a new plan with this version of hubprops"
+        )
+    if not isinstance(data.get("checksum"), str):
+        raise PlanFileError(f"{source}: not a hubprops plan (no checksum)")
+    if checksum(data) != data["checksum"]:
+        raise ChecksumMismatch(
+            f"{source}: plan file was edited after it was written (checksum mismatch); "
+            "plan files must not be edited: run `hubprops plan -o FILE` again"
+        )
+    _validate_schema(data, source)
+    try:
+        changes = tuple(Change.model_validate(c) for c in data["changes"])
+        return Plan.model_validate(
+            {**{k: v for k, v in data.items() if k != "changes"}, "changes": changes}
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise PlanFileError(f"{source}: invalid plan at {where}: {first['msg']}") from exc
+
+
+def _validate_schema(data: dict[str, Any], source: str) -> None:
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+    validator = Draft202012Validator(plan_schema())
+    error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.path))), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        raise PlanFileError(f"{source}: invalid plan at {where}: {error.message}")
+
+
+def write_plan(path: str | os.PathLike[str], plan: Plan) -> None:
+    """Write ``encode(plan)`` atomically as pretty, key-sorted JSON."""
+    atomic_write(path, dumps_pretty(encode(plan)))
+
+
+def read_plan(path: str | os.PathLike[str]) -> Plan:
+    """Read and verify a plan file (see ``decode``); unreadable or not JSON -> PlanFileError."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanFileError(f"{p}: cannot read plan file: {exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(f"{p}: not a hubprops plan (not JSON: {exc})") from exc
+    return decode(data, source=str(p))
+
+
+def check_portal(plan: Plan, portal_id: int) -> None:
+    """WrongPortal unless the plan was made for ``portal_id``."""
+    if plan.portal_id != portal_id:
+        raise WrongPortal(
+            f"plan was made for portal {plan.portal_id}, this token is for portal {portal_id}; "
+            "make a new plan against this portal"
+        )
+
+
+def check_stale(plan: Plan, remote: RemoteState) -> None:
+    """StalePlan listing every change whose HubSpot object moved since the plan was made.
+
+    Object types absent from ``remote`` are not checked (the caller reads what it needs).
+    A property or group to create must still be missing; one to update or archive must still
+    exist with the digest recorded in the plan (``remote_digest`` / ``remote_group_digest``).
+    """
+    moved: list[str] = []
+    for change in plan.changes:
+        found = remote.objects.get(change.object_type)
+        if found is None:
+            continue
+        is_property = change.kind is Kind.PROPERTY
+        pool = found.properties if is_property else found.groups
+        what = f"{change.kind.value} {change.object_type}.{change.name}"
+        current = pool.get(change.name)
+        if change.action is Action.CREATE:
+            if current is not None:
+                moved.append(f"{what} to create now exists in HubSpot")
+            continue
+        if current is None:
+            moved.append(f"{what} to {change.action.value} no longer exists in HubSpot")
+            continue
+        now = remote_digest(current) if is_property else remote_group_digest(current)
+        if now != change.before_digest:
+            moved.append(f"{what} changed in HubSpot since the plan was made")
+    if moved:
+        raise StalePlan(moved)

@@ -1,0 +1,105 @@
+"""Reading HubSpot's state for a plan, at a constant number of calls per object type.
+
+``read_remote`` makes, concurrently through ``client.map``: one portal lookup (skipped when the
+portal id is given), and per object type one properties list and one groups list, plus one
+properties list per extra dataSensitivity level asked for (HubSpot lists only non_sensitive
+properties unless told otherwise). Lists are not paged, so the count does not grow with the
+number of properties. ``plan_against`` is the one sequence shared by ``hubprops plan`` and
+``hubprops apply`` without a plan file: portal, read, plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from hubprops.errors import HubpropsError, RemoteError
+from hubprops.lockfile import Lock
+from hubprops.models import Definitions, RemoteObject, RemoteState, canonical_object_type
+from hubprops.planner import object_types_in_scope, plan
+from hubprops.planner import sensitivities as sensitivity_levels
+from hubprops.plans import Plan, PlanOptions
+
+if TYPE_CHECKING:
+    from hubprops.hubspot import HubSpotClient
+
+#: (what, object type, dataSensitivity): one GET.
+_Call = tuple[str, str, str | None]
+
+
+def read_remote(
+    client: HubSpotClient,
+    object_types: Sequence[str],
+    *,
+    sensitivities: Sequence[str] = (),
+    portal_id: int | None = None,
+) -> RemoteState:
+    """HubSpot's properties and groups of ``object_types`` (raw JSON keyed by name).
+
+    ``sensitivities`` are extra dataSensitivity levels to list for every object type
+    (``sensitive``, ``highly_sensitive``; ``non_sensitive`` is always read). Raises the first
+    RemoteError met.
+    """
+    types = sorted({canonical_object_type(t) for t in object_types})
+    levels = sorted({s for s in sensitivities if s and s != "non_sensitive"})
+    calls: list[_Call] = [] if portal_id is not None else [("portal", "", None)]
+    for t in types:
+        calls += [("properties", t, None), ("groups", t, None)]
+        calls += [("properties", t, level) for level in levels]
+
+    def fetch(call: _Call) -> Any:
+        what, object_type, level = call
+        if what == "portal":
+            return client.get_portal_id()
+        if what == "groups":
+            return client.list_groups(object_type)
+        return client.list_properties(object_type, data_sensitivity=level)
+
+    properties: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    groups: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    portal = portal_id
+    for outcome in client.map(fetch, calls):
+        if outcome.error is not None:
+            raise outcome.error
+        if not outcome.started:
+            raise RemoteError("reading HubSpot was cancelled before it finished")
+        what, object_type, _ = outcome.item
+        if what == "portal":
+            portal = outcome.value if isinstance(outcome.value, int) else portal
+            continue
+        target = groups if what == "groups" else properties
+        for item in outcome.value or ():
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                target[object_type][item["name"]] = item
+    if portal is None:  # pragma: no cover - the portal call either answered or raised
+        raise HubpropsError("HubSpot did not say which portal this token is for")
+    return RemoteState(
+        portal_id=portal,
+        objects={
+            t: RemoteObject(object_type=t, properties=properties[t], groups=groups[t])
+            for t in types
+        },
+    )
+
+
+def plan_against(
+    client: HubSpotClient,
+    definitions: Definitions,
+    lock: Lock,
+    *,
+    options: PlanOptions,
+    api_base: str,
+    portal_id: int | None = None,
+    created_at: str | None = None,
+) -> Plan:
+    """Plan ``definitions`` against the portal behind ``client``: 1 call for the portal
+    (none when ``portal_id`` is given), then ``read_remote`` of the object types in scope."""
+    portal = portal_id if portal_id is not None else client.get_portal_id()
+    types = object_types_in_scope(definitions, lock, portal, options)
+    remote = read_remote(
+        client, types, sensitivities=sensitivity_levels(definitions, types), portal_id=portal
+    )
+    return plan(
+        definitions, remote, lock, options=options, api_base=api_base, created_at=created_at
+    )
