@@ -11,6 +11,7 @@ of the request's bearer token before it is kept.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -40,22 +41,18 @@ def body_of(response: httpx.Response) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _scrubber(response: httpx.Response) -> Any:
-    auth = response.request.headers.get("authorization", "") if _has_request(response) else ""
-    token = auth.split(" ", 1)[1] if " " in auth else ""
+def _scrubber(response: httpx.Response) -> Callable[[str], str]:
+    """A function that blanks the request's bearer token out of a text HubSpot sent back."""
+    try:
+        auth = response.request.headers.get("authorization", "")
+    except RuntimeError:  # a response built without a request
+        auth = ""
+    token = auth.split(" ", 1)[1].strip() if " " in auth else ""
 
     def scrub(text: str) -> str:
         return text.replace(token, "***") if token and token in text else text
 
     return scrub
-
-
-def _has_request(response: httpx.Response) -> bool:
-    try:
-        response.request  # noqa: B018 - raises RuntimeError when the response has no request
-    except RuntimeError:
-        return False
-    return True
 
 
 def _text(value: Any) -> str | None:
