@@ -10,7 +10,7 @@ Public API::
         server.url                               # real HTTP on 127.0.0.1
 
 It shares no code with ``hubprops.hubspot`` (the client) nor with the planner: it is an
-independent reading of HubSpot's behaviour (/work/shared/hubspot/API-FACTS.md, docs/sandbox.md).
+independent reading of HubSpot's behaviour; docs/sandbox.md is the user's guide.
 
 Endpoints: ``/crm/v3/properties/{objectType}`` list/create, ``/{name}`` read/PATCH/DELETE,
 ``/batch/create|read|archive``, ``/groups`` and ``/groups/{name}`` (the same under
@@ -22,14 +22,16 @@ Where HubSpot is undocumented ([UNCONFIRMED] in API-FACTS), the sandbox is stric
 
 - batch create: inputs handled one by one; 201 when all succeed, else 207 with one
   StandardError per failed input (``context.name``); a taken name is OBJECT_ALREADY_EXISTS;
-- batch size: at most 100 inputs (``max_batch``), 400 above;
+- batch size: at most 100 inputs (``max_batch``), 400 above; a batch archive naming a
+  HubSpot-defined property is a 400 for the whole batch;
 - a duplicate property name is 409 with category OBJECT_ALREADY_EXISTS and subCategory
   ``PropertyValidationError.PROPERTY_EXISTS`` (key on the 409);
 - unknown body fields are 400 ("Unrecognized field"), including read-only ones such as
   ``hubspotDefined`` or ``modificationMetadata``;
 - names must match ``^[a-z][a-z0-9_]*$`` (at most 100 characters); option values are unique;
 - options are accepted on enumeration and bool only; a bool created without options gets
-  Yes/true and No/false options; a missing option displayOrder becomes its position;
+  Yes/true and No/false options; a missing option displayOrder becomes its position and a
+  missing option ``hidden`` false (the spec marks it required);
 - ``dataSensitivity`` filters single reads too (default non_sensitive: a sensitive property is
   404 unless asked for with ``?dataSensitivity=sensitive``);
 - DELETE of a missing or already archived property is 404 (batch archive ignores them: 204);
