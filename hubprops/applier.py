@@ -34,10 +34,10 @@ from hubprops.errors import (
     DailyLimitReached,
     HubpropsError,
     RemoteError,
-    WrongPortal,
 )
 from hubprops.lockfile import Lock, SyncStatus
 from hubprops.models import RemoteObject, RemoteState
+from hubprops.planfile import check_portal, check_stale
 from hubprops.plans import Action, Change, Kind, Plan
 
 if TYPE_CHECKING:
@@ -104,14 +104,10 @@ def apply_plan(
     single changes are reported in the result, not raised."""
     start = clock()
     started_at = now()
-    actual = portal_id if portal_id is not None else client.get_portal_id()
-    if actual != plan.portal_id:
-        raise WrongPortal(
-            f"plan was made for portal {plan.portal_id}, this token is for portal {actual}; "
-            "make a new plan against this portal"
-        )
+    check_portal(plan, portal_id if portal_id is not None else client.get_portal_id())
     if plan.changes:
-        _check_stale(plan, read_for_staleness(client, plan))
+        check_stale(plan, read_for_staleness(client, plan))
+    stop = cancel if cancel is not None else threading.Event()
     recorder = Recorder(
         plan,
         lock,
@@ -120,26 +116,46 @@ def apply_plan(
         started_at=started_at,
         elapsed=lambda: clock() - start,
     )
-    run = _Run(client, recorder, cancel if cancel is not None else threading.Event())
+    run = _Run(client, recorder, stop)
+    if stop.is_set():  # Ctrl-C before the first write: leave HubSpot and the lock as they were
+        return _result(recorder, run, started_at, clock() - start, written=False)
     recorder.begin()
     for kind, actions in STAGES:
         if run.stop.is_set():
             break
         run.stage([c for c in plan.changes if c.kind is kind and c.action in actions])
-    interrupted = run.stop.is_set() and run.halt is None
     leftover = recorder.pending()
     if leftover:
         reason = run.halt or "not started: apply was interrupted"
         recorder.record(Step(c, "not_started", reason) for c in leftover)
-    results = recorder.finish()
+    return _result(recorder, run, started_at, clock() - start, written=True)
+
+
+def _result(
+    recorder: Recorder,
+    run: _Run,
+    started_at: str,
+    duration: float,
+    *,
+    written: bool,
+) -> ApplyResult:
+    """The result; ``written`` False when apply stopped before its first write."""
+    plan = recorder.plan
+    if written:
+        results = recorder.finish()
+    else:
+        results = tuple(
+            ChangeResult(c, "not_started", "not started: interrupted") for c in plan.changes
+        )
     applied = sum(r.status == "applied" for r in results)
     failed = sum(r.status in ("failed", "skipped") for r in results)
+    waiting = sum(r.status == "not_started" for r in results)
     return ApplyResult(
         portal_id=plan.portal_id,
         started_at=started_at,
-        duration_s=clock() - start,
-        status=sync_status(applied, failed, len(leftover)),
-        interrupted=interrupted,
+        duration_s=duration,
+        status=sync_status(applied, failed, waiting),
+        interrupted=run.stop.is_set() and run.halt is None,
         results=results,
         counts=recorder.counts(None),
         stopped_because=run.halt,
@@ -171,6 +187,8 @@ def read_for_staleness(client: HubSpotClient, plan: Plan) -> RemoteState:
     for outcome in client.map(fetch, ordered):
         if outcome.error is not None:
             raise outcome.error
+        if not outcome.started:  # pragma: no cover - no cancel is passed to this map
+            raise RemoteError("reading HubSpot stopped before it finished; nothing was changed")
         object_type, what, _ = outcome.item
         target = groups if what == "groups" else properties
         for item in outcome.value or []:
@@ -185,12 +203,6 @@ def read_for_staleness(client: HubSpotClient, plan: Plan) -> RemoteState:
     )
 
 
-def _check_stale(plan: Plan, remote: RemoteState) -> None:
-    from hubprops.planfile import check_stale
-
-    check_stale(plan, remote)
-
-
 class _Run:
     """One apply's stages; workers report each completed step to the Recorder."""
 
@@ -203,7 +215,11 @@ class _Run:
         self.batch = max(1, int(getattr(client, "batch_size", DEFAULT_BATCH) or DEFAULT_BATCH))
 
     def stage(self, changes: list[Change]) -> None:
-        runnable = [c for c in changes if not self._skip(c)]
+        skipped = [s for s in (self._skip(c) for c in changes) if s is not None]
+        if skipped:
+            self.recorder.record(skipped)
+        done = {id(s.change) for s in skipped}
+        runnable = [c for c in changes if id(c) not in done]
         if not runnable:
             return
         first = runnable[0]
@@ -222,16 +238,13 @@ class _Run:
                 self.halt = str(outcome.error)  # the circuit opened
                 self.stop.set()
 
-    def _skip(self, change: Change) -> bool:
-        """Skip a property whose (new) group could not be created, saying why."""
+    def _skip(self, change: Change) -> Step | None:
+        """A property whose (new) group could not be created is skipped, saying why."""
         group = (change.payload or {}).get("groupName") if change.kind is Kind.PROPERTY else None
         reason = self.failed_groups.get((change.object_type, str(group)))
         if reason is None:
-            return False
-        self.recorder.record(
-            [Step(change, "skipped", f"not attempted: group {group!r} was not created ({reason})")]
-        )
-        return True
+            return None
+        return Step(change, "skipped", f"not attempted: group {group!r} was not created ({reason})")
 
     def _unit(self, unit: Sequence[Change]) -> None:
         first = unit[0]

@@ -362,3 +362,51 @@ def test_daily_limit_stops_apply_and_reports_the_rest_as_not_started(
     assert statuses.count("applied") >= 1
     assert "not_started" in statuses
     assert result.status == "partial"
+
+
+def test_cancel_before_the_first_write_leaves_hubspot_and_the_lock_alone(
+    sb: Sandbox, lockfile: LockFile, tmp_path: Path
+) -> None:
+    defs = write_definitions(tmp_path / "defs", "contacts", many("c", 3, "ops"), [GROUP])
+    cancel = threading.Event()
+    cancel.set()
+    with sandbox_client(sb) as client:
+        lock = lockfile.load()
+        plan = make_plan(client, defs, lock)
+        result = apply_plan(client, plan, lock, save=lockfile.save, cancel=cancel)
+    assert result.interrupted
+    assert {r.status for r in result.results} == {"not_started"}
+    assert writes(sb.requests) == []
+    assert not lockfile.path.exists()
+
+
+def test_group_made_identically_since_the_plan_is_adopted(
+    sb: Sandbox, lockfile: LockFile, tmp_path: Path
+) -> None:
+    defs = write_definitions(tmp_path / "defs", "contacts", [prop("a", "ops")], [GROUP])
+    with sandbox_client(sb) as client:
+        lock = lockfile.load()
+        plan = make_plan(client, defs, lock)
+        sb.put_group("contacts", {**GROUP, "displayOrder": -1})  # the same group, by hand
+        result = apply_plan(client, plan, lock, save=lockfile.save)
+    assert result.ok, [f.message for f in result.failures]
+    entry = lockfile.raw()["portals"][str(sb.portal_id)]["objects"]["contacts"]
+    assert entry["groups"]["ops"]["created_by_hubprops"] is False
+    assert entry["properties"]["a"]["created_by_hubprops"] is True
+    assert names(sb.groups("contacts")).count("ops") == 1
+
+
+def test_object_types_without_changes_get_a_completed_last_sync(
+    sb: Sandbox, lockfile: LockFile, tmp_path: Path
+) -> None:
+    defs = tmp_path / "defs"
+    write_definitions(defs, "contacts", [prop("a", "ops")], [GROUP])
+    write_definitions(defs, "leads", [prop("b", "leadinformation")])
+    apply(sb, defs, lockfile)
+    write_definitions(defs, "contacts", [prop("a", "ops", "A v2")], [GROUP])
+    plan, result = apply(sb, defs, lockfile)
+    assert {c.object_type for c in plan.changes} == {"contacts"}
+    leads = lockfile.raw()["portals"][str(sb.portal_id)]["objects"]["leads"]["last_sync"]
+    assert leads["status"] == "completed"
+    assert leads["unchanged"] == plan.unchanged["leads"] >= 1
+    assert leads["timestamp"] == result.started_at
