@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hubprops.sandbox.errors import INVALID_AUTHENTICATION, ApiError, rate_limit_body
 from hubprops.sandbox.faults import Faults
@@ -27,7 +27,10 @@ from hubprops.sandbox.ratelimit import RateLimiter
 from hubprops.sandbox.routes import dispatch, is_mutating
 from hubprops.sandbox.seed import seed_objects
 from hubprops.sandbox.state import load_state, save_state
-from hubprops.sandbox.store import USER_ID, Store, resolve_object_type
+from hubprops.sandbox.store import Store, resolve_object_type
+
+if TYPE_CHECKING:
+    import httpx
 
 AUTH_MESSAGE = (
     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
@@ -121,7 +124,7 @@ class Sandbox:
 
     # -- fronts -----------------------------------------------------------------------------
 
-    def transport(self) -> Any:
+    def transport(self) -> httpx.BaseTransport:
         """An ``httpx.BaseTransport`` answering from this sandbox, in process."""
         from hubprops.sandbox.transport import SandboxTransport
 
@@ -242,31 +245,7 @@ class Sandbox:
         in HubSpot's UI would, or to add HubSpot-defined ones). Missing fields keep their old
         value, or get a custom property's server defaults; updatedAt moves unless given."""
         with self._lock:
-            obj = self.store.objects[resolve_object_type(object_type)]
-            name = prop["name"]
-            stamp = self.store.stamp()
-            current = obj["properties"].get(name) or {
-                "description": "",
-                "options": [],
-                "displayOrder": -1,
-                "calculated": False,
-                "externalOptions": False,
-                "hasUniqueValue": False,
-                "hidden": False,
-                "formField": False,
-                "dataSensitivity": "non_sensitive",
-                "archived": False,
-                "createdAt": stamp,
-                "createdUserId": USER_ID,
-                "updatedUserId": USER_ID,
-                "modificationMetadata": {
-                    "archivable": True,
-                    "readOnlyDefinition": False,
-                    "readOnlyValue": False,
-                },
-            }
-            new = {**current, "updatedAt": stamp, **copy.deepcopy(dict(prop))}
-            obj["properties"][name] = new
+            new = self.store.put_property(object_type, copy.deepcopy(dict(prop)))
             self._persist()
             return copy.deepcopy(new)
 

@@ -62,6 +62,19 @@ OPTION_FIELDS = {
     "hidden": BOOL,
 }
 
+#: What HubSpot fills in when a create leaves a field out (API-FACTS section 3).
+PROPERTY_DEFAULTS: dict[str, Any] = {
+    "description": "",
+    "options": [],
+    "displayOrder": -1,
+    "calculated": False,
+    "externalOptions": False,
+    "hasUniqueValue": False,
+    "hidden": False,
+    "formField": False,
+    "dataSensitivity": "non_sensitive",
+}
+
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_NAME = 100
 MAX_OPTIONS = 5000

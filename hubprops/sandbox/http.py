@@ -44,10 +44,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         parts = urlsplit(self.path)
         query = dict(reversed(parse_qsl(parts.query, keep_blank_values=True)))
-        body = self._read_body()
-        answer = self.server.sandbox.handle(
-            self.command, unquote(parts.path), query, dict(self.headers.items()), body
-        )
+        try:
+            body = self._read_body()
+        except ValueError:
+            self.send_error(400, "Bad request body framing")
+            return
+        try:
+            answer = self.server.sandbox.handle(
+                self.command, unquote(parts.path), query, dict(self.headers.items()), body
+            )
+        except Exception as exc:  # a sandbox bug: answer 500 and keep serving
+            self.send_error(500, f"hubprops sandbox internal error: {type(exc).__name__}")
+            return
         if answer.lost:
             self.close_connection = True
             return

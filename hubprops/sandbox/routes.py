@@ -12,7 +12,7 @@ from typing import Any
 
 from hubprops.sandbox.batch import batch_archive, batch_create, batch_read
 from hubprops.sandbox.errors import ApiError, invalid
-from hubprops.sandbox.store import SENSITIVITIES, Store
+from hubprops.sandbox.store import CUSTOM_PROPERTY_LIMIT, OBJECT_TYPES, SENSITIVITIES, Store
 
 _PREFIX = re.compile(r"^/crm/(?:v3/properties|properties/\d{4}-\d{2})/(.+)$")
 ACCOUNT_DETAILS = "/account-info/v3/details"
@@ -68,6 +68,34 @@ def account_details(portal_id: int) -> dict[str, Any]:
     }
 
 
+def custom_property_limits(store: Store) -> dict[str, Any]:
+    """CustomPropertyLimitResponse: custom (not HubSpot-defined) active properties."""
+    rows: list[dict[str, Any]] = []
+    total = 0
+    for ot, (type_id, singular, plural) in OBJECT_TYPES.items():
+        usage = sum(
+            1 for p in store.objects[ot]["properties"].values() if not p.get("hubspotDefined")
+        )
+        total += usage
+        rows.append(
+            {
+                "objectTypeId": type_id,
+                "singularLabel": singular,
+                "pluralLabel": plural,
+                "limit": CUSTOM_PROPERTY_LIMIT,
+                "usage": usage,
+                "percentage": round(100.0 * usage / CUSTOM_PROPERTY_LIMIT, 2),
+            }
+        )
+    overall = CUSTOM_PROPERTY_LIMIT * len(rows)
+    return {
+        "byObjectType": rows,
+        "overallLimit": overall,
+        "overallUsage": total,
+        "overallPercentage": round(100.0 * total / overall, 2),
+    }
+
+
 def dispatch(
     store: Store,
     method: str,
@@ -83,7 +111,7 @@ def dispatch(
     if path == ACCOUNT_DETAILS and method == "GET":
         return 200, account_details(portal_id)
     if path == LIMITS and method == "GET":
-        return 200, store.limits()
+        return 200, custom_property_limits(store)
     match = _PREFIX.match(path)
     if not match:
         raise _no_route(method, path)

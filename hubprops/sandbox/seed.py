@@ -14,6 +14,8 @@ import json
 from importlib import resources
 from typing import Any
 
+from hubprops.sandbox.fields import PROPERTY_DEFAULTS
+
 _META = ("readOnlyValue", "readOnlyDefinition", "readOnlyOptions")
 
 
@@ -30,18 +32,8 @@ def _property(raw: dict[str, Any], created_at: str) -> dict[str, Any]:
         for i, (label, value) in enumerate(raw.get("options", []))
     ]
     prop = {k: v for k, v in raw.items() if k not in _META and k != "options"}
-    defaults = {
-        "description": "",
-        "displayOrder": -1,
-        "calculated": False,
-        "externalOptions": False,
-        "hasUniqueValue": False,
-        "hidden": False,
-        "formField": False,
-        "dataSensitivity": "non_sensitive",
-    }
     return {
-        **defaults,
+        **PROPERTY_DEFAULTS,
         **prop,
         "options": options,
         "hubspotDefined": True,

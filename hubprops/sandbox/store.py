@@ -10,6 +10,7 @@ like HubSpot's own unpredictable order), groups by displayOrder then that hash.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -22,6 +23,7 @@ from hubprops.sandbox.errors import (
     invalid,
     not_found,
 )
+from hubprops.sandbox.fields import PROPERTY_DEFAULTS
 from hubprops.sandbox.validation import (
     check_group_create,
     check_group_update,
@@ -162,23 +164,36 @@ class Store:
                     f"An object type can have at most {MAX_UNIQUE} properties with hasUniqueValue",
                     [detail("too many unique-value properties", "hasUniqueValue", "LIMIT")],
                 )
-        stamp = self.stamp()
-        prop.update(
-            {
-                "createdAt": stamp,
-                "updatedAt": stamp,
-                "createdUserId": USER_ID,
-                "updatedUserId": USER_ID,
-                "archived": False,
-                "modificationMetadata": {
-                    "archivable": True,
-                    "readOnlyDefinition": False,
-                    "readOnlyValue": False,
-                },
-            }
-        )
+        prop.update(self._server_fields())
         obj["properties"][name] = prop
         return prop
+
+    def _server_fields(self) -> dict[str, Any]:
+        """What the server adds to a new custom property."""
+        stamp = self.stamp()
+        return {
+            "createdAt": stamp,
+            "updatedAt": stamp,
+            "createdUserId": USER_ID,
+            "updatedUserId": USER_ID,
+            "archived": False,
+            "modificationMetadata": {
+                "archivable": True,
+                "readOnlyDefinition": False,
+                "readOnlyValue": False,
+            },
+        }
+
+    def put_property(self, object_type: str, prop: dict[str, Any]) -> dict[str, Any]:
+        """Create or overwrite an active property with no validation (see Sandbox)."""
+        active = self._obj(object_type)["properties"]
+        current = active.get(prop["name"]) or {
+            **copy.deepcopy(PROPERTY_DEFAULTS),
+            **self._server_fields(),
+        }
+        new = {**current, "updatedAt": self.stamp(), **prop}
+        active[prop["name"]] = new
+        return new
 
     def update_property(self, object_type: str, name: str, body: Any) -> dict[str, Any]:
         """PropertyUpdate on an active property -> the updated Property (updatedAt moves)."""
@@ -260,32 +275,3 @@ class Store:
                 context={"properties": users[:20]},
             )
         del obj["groups"][name]
-
-    # -- limits -----------------------------------------------------------------------------
-
-    def limits(self) -> dict[str, Any]:
-        """CustomPropertyLimitResponse: custom (not HubSpot-defined) active properties."""
-        rows: list[dict[str, Any]] = []
-        total = 0
-        for ot, (type_id, singular, plural) in OBJECT_TYPES.items():
-            usage = sum(
-                1 for p in self.objects[ot]["properties"].values() if not p.get("hubspotDefined")
-            )
-            total += usage
-            rows.append(
-                {
-                    "objectTypeId": type_id,
-                    "singularLabel": singular,
-                    "pluralLabel": plural,
-                    "limit": CUSTOM_PROPERTY_LIMIT,
-                    "usage": usage,
-                    "percentage": round(100.0 * usage / CUSTOM_PROPERTY_LIMIT, 2),
-                }
-            )
-        overall = CUSTOM_PROPERTY_LIMIT * len(rows)
-        return {
-            "byObjectType": rows,
-            "overallLimit": overall,
-            "overallUsage": total,
-            "overallPercentage": round(100.0 * total / overall, 2),
-        }

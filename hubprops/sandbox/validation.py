@@ -18,6 +18,7 @@ from hubprops.sandbox.fields import (
     BOOL,
     FIELD_TYPES,
     INT,
+    PROPERTY_DEFAULTS,
     STR,
     bool_options,
     check_fields,
@@ -106,24 +107,11 @@ def check_property_create(body: Any) -> dict[str, Any]:
     if fields["type"] == "bool" and "options" not in fields:
         options = bool_options()
     prop: dict[str, Any] = {
-        "name": fields["name"],
-        "label": fields["label"],
-        "type": fields["type"],
-        "fieldType": fields["fieldType"],
-        "description": fields.get("description", ""),
-        "groupName": fields["groupName"],
+        **PROPERTY_DEFAULTS,
+        **{k: v for k, v in fields.items() if k != "options"},
         "options": options,
-        "displayOrder": fields.get("displayOrder", -1),
         "calculated": False,
-        "externalOptions": fields.get("externalOptions", False),
-        "hasUniqueValue": fields.get("hasUniqueValue", False),
-        "hidden": fields.get("hidden", False),
-        "formField": fields.get("formField", False),
-        "dataSensitivity": fields.get("dataSensitivity", "non_sensitive"),
     }
-    for key in CREATE_FIELDS:
-        if key not in prop and key in fields:
-            prop[key] = fields[key]
     _check_shape(prop, problems)
     raise_if(problems, "Property")
     return prop
