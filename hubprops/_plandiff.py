@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hubprops.normalize import field_order
 from hubprops.plans import FieldDiff
 
 #: fieldTypes that hold several values per record; leaving them keeps only one value.
@@ -96,7 +97,7 @@ def field_diffs(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[Fi
         new = [v for v in a_opts if v in b_opts]
         if old != new:
             found[ORDER_FIELD] = FieldDiff(field=ORDER_FIELD, before=old, after=new)
-    return tuple(found[k] for k in sorted(found))
+    return tuple(found[k] for k in sorted(found, key=field_order))
 
 
 def destructive_reasons(

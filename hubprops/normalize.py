@@ -74,6 +74,14 @@ DEFAULTS: dict[str, Any] = {
 OPTION_DEFAULTS: dict[str, Any] = {"description": "", "hidden": False}
 
 
+def field_order(field: str) -> tuple[int, str]:
+    """Sort key showing fields as HubSpot documents them (``PROPERTY_FIELDS`` order); a dotted
+    or bracketed path (``options[x].label``, ``options order``) sorts with its top field."""
+    top = field.split("[", 1)[0].split(".", 1)[0].split(" ", 1)[0]
+    index = PROPERTY_FIELDS.index(top) if top in PROPERTY_FIELDS else len(PROPERTY_FIELDS)
+    return (index, field)
+
+
 def digest(obj: Any) -> str:
     """sha256 (hex) of the canonical JSON of ``obj``: sorted keys, no whitespace, UTF-8."""
     text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,110 @@
+"""``hubprops plan``: diff the definitions against the live portal, print the plan, save it.
+
+Reads the definitions and the lock, makes a constant number of GET requests per object type
+(``hubprops.remote.plan_against``), prints the plan as text, Markdown or JSON, and with
+``-o FILE`` saves it for ``hubprops apply FILE``. Exits 0 (also with changes, unless
+``--detailed-exitcode``: then 2 when there are changes), 1 on any error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hubprops.cli._common import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_OK,
+    RemoteOptions,
+    echo_err,
+    error_boundary,
+    open_client,
+    remote_options,
+)
+from hubprops.definitions import DEFAULT_DIRECTORY, load_definitions
+from hubprops.errors import ConfigError, HubpropsError
+from hubprops.lockfile import DEFAULT_LOCK_PATH, load_lock
+from hubprops.planfile import encode, write_plan
+from hubprops.plans import Plan, PlanOptions
+from hubprops.render.plan import render_error_json, render_plan
+
+FORMATS = ("text", "json", "markdown")
+
+
+@click.command()
+@click.option(
+    "-d",
+    "--dir",
+    "directory",
+    default=DEFAULT_DIRECTORY,
+    show_default=True,
+    help="Definitions folder (every *.yaml, *.yml, *.json under it) or a single file.",
+)
+@click.option("-o", "--out", type=click.Path(dir_okay=False), help="Save the plan to this file.")
+@click.option("--object", "objects", multiple=True, metavar="TYPE", help="Plan only this type.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes.")
+@click.option("--prune", is_flag=True, help="Archive what the lock records but no longer defined.")
+@click.option("--allow-destructive", is_flag=True, help="Include changes that may lose data.")
+@click.option(
+    "--lock",
+    "lock_path",
+    default=DEFAULT_LOCK_PATH,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Lock file: what hubprops manages in each portal.",
+)
+@remote_options
+@error_boundary
+def plan(
+    directory: str,
+    out: str | None,
+    objects: tuple[str, ...],
+    fmt: str,
+    detailed_exitcode: bool,
+    prune: bool,
+    allow_destructive: bool,
+    lock_path: str,
+    remote: RemoteOptions,
+) -> int:
+    """Show what apply would change in HubSpot, and save it with -o."""
+    options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
+    try:
+        made = _make_plan(directory, lock_path, options, remote)
+        if out:
+            _save(out, made)
+    except HubpropsError as exc:
+        if fmt != "json":
+            raise
+        click.echo(render_error_json(exc), nl=False)
+        return EXIT_ERROR
+    click.echo(render_plan(encode(made), fmt, color=sys.stdout.isatty()), nl=False)
+    if out:
+        echo_err(f"Saved the plan to {out}. To apply exactly this plan: hubprops apply {out}")
+    return EXIT_CHANGES if detailed_exitcode and made.has_changes else EXIT_OK
+
+
+def _make_plan(directory: str, lock_path: str, options: PlanOptions, remote: RemoteOptions) -> Plan:
+    from hubprops.remote import plan_against
+
+    loaded = load_definitions(directory)
+    for warning in loaded.warnings:
+        echo_err(str(warning))
+    lock = load_lock(lock_path)
+    with open_client(remote) as client:
+        return plan_against(
+            client,
+            loaded.definitions,
+            lock,
+            options=options,
+            api_base=client.base_url,
+            portal_id=remote.portal,
+        )
+
+
+def _save(out: str, made: Plan) -> None:
+    try:
+        write_plan(out, made)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the plan to {out}: {exc.strerror or exc}") from exc

@@ -1,0 +1,38 @@
+"""``hubprops show PLAN``: render a saved plan exactly as ``hubprops plan`` printed it.
+
+The plan is verified first (format version, checksum): an edited plan file is refused, exit 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hubprops.cli._common import EXIT_ERROR, EXIT_OK, error_boundary
+from hubprops.errors import HubpropsError
+from hubprops.planfile import encode, read_plan
+from hubprops.render.plan import render_error_json, render_plan
+
+
+@click.command()
+@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "markdown")),
+    default="text",
+    show_default=True,
+)
+@error_boundary
+def show(plan_file: str, fmt: str) -> int:
+    """Show a saved plan (made with `hubprops plan -o PLAN`)."""
+    try:
+        saved = read_plan(plan_file)
+    except HubpropsError as exc:
+        if fmt != "json":
+            raise
+        click.echo(render_error_json(exc), nl=False)
+        return EXIT_ERROR
+    click.echo(render_plan(encode(saved), fmt, color=sys.stdout.isatty()), nl=False)
+    return EXIT_OK
