@@ -159,7 +159,7 @@ def _fresh_plan(
     from hubprops.definitions import load_definitions
     from hubprops.planfile import encode
     from hubprops.remote import plan_against
-    from hubprops.render.plan import render_text
+    from hubprops.render.plan import render_plan_text
 
     loaded = load_definitions(definitions_dir or DEFAULT_DEFINITIONS)
     for warning in loaded.warnings:
@@ -173,7 +173,7 @@ def _fresh_plan(
         api_base=client.base_url,
         portal_id=remote.portal,
     )
-    click.echo(render_text(encode(plan), color=sys.stdout.isatty()), nl=False)
+    click.echo(render_plan_text(encode(plan), color=sys.stdout.isatty()), nl=False)
     return plan
 
 

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
@@ -17,13 +16,12 @@ from hubprops.definitions import load_definitions
 from hubprops.hubspot import HubSpotClient, RetryPolicy
 from hubprops.lockfile import Lock, load_lock, save_lock
 from hubprops.plans import Plan, PlanOptions
+from hubprops.remote import plan_against
 from hubprops.sandbox import SANDBOX_BASE_URL, LoggedRequest, Sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 LOCK_SCHEMA = json.loads((REPO / "hubprops" / "schemas" / "lock.schema.json").read_text())
 TOKEN = "test-token-not-secret"
-
-pytest.importorskip("hubprops.remote", reason="the planner (hubprops.remote) has not landed yet")
 
 
 def lock_errors(data: Any) -> list[str]:
@@ -99,8 +97,6 @@ def make_plan(
     prune: bool = False,
     allow_destructive: bool = False,
 ) -> Plan:
-    from hubprops.remote import plan_against
-
     loaded = load_definitions(definitions)
     options = PlanOptions(objects=tuple(objects), prune=prune, allow_destructive=allow_destructive)
     return plan_against(
