@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from hubprops.sandbox import Sandbox, serve
+from hubprops.sandbox import Sandbox, SandboxResponse, serve
 from tests.sandbox.conftest import AUTH, FakeClock, make_sandbox, prop_body
 
 URL = "/crm/v3/properties/contacts"
@@ -100,3 +100,25 @@ def test_rate_limit_headers_over_http(clock: FakeClock) -> None:
     assert ok.headers["X-HubSpot-RateLimit-Daily-Remaining"] == "49"
     assert limited.status_code == 429
     assert limited.json()["policyName"] == "TEN_SECONDLY_ROLLING"
+
+
+class _Broken(Sandbox):
+    def handle(self, *args: object, **kwargs: object) -> SandboxResponse:
+        raise RuntimeError("boom")
+
+
+def test_a_sandbox_bug_is_a_500_and_the_server_keeps_serving() -> None:
+    with serve(_Broken()) as server, httpx.Client(base_url=server.url, headers=AUTH) as client:
+        first = client.get(URL)
+        second = client.get(URL)
+    assert first.status_code == second.status_code == 500
+    assert "RuntimeError" in first.text
+
+
+def test_handle_is_the_front_independent_entry_point(sb: Sandbox) -> None:
+    answer = sb.handle("get", "/crm/v3/properties/contacts/email", {}, AUTH, b"")
+    assert answer.status == 200 and not answer.lost
+    assert answer.headers["Content-Type"].startswith("application/json")
+    assert json.loads(answer.body)["name"] == "email"
+    deleted = sb.handle("DELETE", "/crm/v3/properties/contacts/email", {}, AUTH, b"")
+    assert deleted.status == 400
