@@ -25,6 +25,7 @@ class _Handler(BaseHTTPRequestHandler):
     # segments and delayed ACKs add ~40 ms to every request.
     wbufsize = 1 << 16
     disable_nagle_algorithm = True
+    timeout = 120  # seconds an idle keep-alive connection may hold its thread
     server: SandboxHTTPServer
 
     def _read_body(self) -> bytes:
