@@ -143,7 +143,8 @@ class _Flag:
 def _ctrl_c_sets(stop: threading.Event) -> Iterator[_Flag]:
     """While the block runs in the main thread, Ctrl-C (SIGINT) sets ``stop`` instead of
     raising KeyboardInterrupt wherever the main thread happens to be (which could lose track
-    of a call already started); a second Ctrl-C raises as usual. Elsewhere: no change."""
+    of a call already started); a second Ctrl-C raises as usual. Only when Python's default
+    handler is in place: a caller's own handler (the CLI's) is left alone."""
     flag = _Flag()
 
     def on_sigint(signum: int, frame: FrameType | None) -> None:
@@ -152,6 +153,9 @@ def _ctrl_c_sets(stop: threading.Event) -> Iterator[_Flag]:
         flag.value = True
         stop.set()
 
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield flag  # the caller (e.g. the CLI) handles Ctrl-C itself, or it is ignored
+        return
     try:
         previous = signal.signal(signal.SIGINT, on_sigint)
     except ValueError:  # not the main thread: no signal arrives here anyway

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import _thread
 import json
+import signal
 import threading
 import time
 from typing import Any
@@ -151,3 +152,17 @@ def test_ctrl_c_without_a_cancel_flag_raises_after_calls_in_flight(
     with pytest.raises(KeyboardInterrupt):
         client.map(work, list(range(50)))
     assert 1 in finished and len(finished) < 50
+
+
+def test_a_callers_own_ctrl_c_handler_is_left_alone(mock_client: ClientFactory) -> None:
+    client = mock_client(ok, max_workers=2)
+    cancel = threading.Event()
+    calls: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: calls.append(signum))
+    try:
+        client.map(_interrupting(1), list(range(5)), cancel=cancel)
+        assert signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert calls == [signal.SIGINT]
+    assert not cancel.is_set()  # the caller's handler decides what Ctrl-C means
