@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from hubprops.lockfile import LastSync, Lock, LockedGroup, LockedObject, LockedProperty, SyncStatus
 from hubprops.models import canonical_object_type, lock_id
-from hubprops.plans import Action, Change, Kind, Plan
+from hubprops.plans import Action, Change, InSync, Kind, Plan
 
 #: applied: HubSpot acknowledged it. failed: HubSpot (or the network) refused it. skipped: not
 #: attempted because something it depends on failed. not_started: apply stopped first (Ctrl-C,
@@ -100,13 +100,17 @@ class Recorder:
         self.object_types = sorted(
             {canonical_object_type(t) for t in plan.options.objects}
             | {c.object_type for c in plan.changes}
+            | {i.object_type for i in plan.in_sync}
             | set(plan.unchanged)
         )
 
     # -- the steps ----------------------------------------------------------------------------
     def begin(self) -> None:
-        """Mark every object type of the plan in progress (saved before the first write)."""
+        """Record the plan's in-sync items and mark every object type of the plan in progress
+        (saved before the first write)."""
         with self._mutex:
+            for item in self.plan.in_sync:
+                self._record_in_sync(item)
             for object_type in self.object_types:
                 self._entry(object_type).last_sync = self._last_sync(object_type, "in_progress")
             self._portal_sync("in_progress")
@@ -151,6 +155,26 @@ class Recorder:
     # -- bookkeeping --------------------------------------------------------------------------
     def _entry(self, object_type: str) -> LockedObject:
         return self.lock.entry(self.plan.portal_id, object_type)
+
+    def _record_in_sync(self, item: InSync) -> None:
+        entry = self._entry(item.object_type)
+        key = lock_id(item.object_type, item.name)
+        if item.kind is Kind.GROUP:
+            old_group = entry.groups.get(item.name)
+            made = bool(old_group and old_group.created_by_hubprops)
+            entry.groups[item.name] = LockedGroup(
+                id=key, sha256=item.digest, created_by_hubprops=made
+            )
+            return
+        old = entry.properties.get(item.name)
+        entry.properties[item.name] = LockedProperty(
+            id=key,
+            createdAt=item.created_at or (old.created_at if old else None),
+            updatedAt=item.updated_at or (old.updated_at if old else None),
+            sha256=item.digest,
+            created_by_hubprops=bool(old and old.created_by_hubprops),
+            hubspot_defined=item.hubspot_defined,
+        )
 
     def _apply_to_lock(self, step: Step) -> None:
         change = step.change

@@ -70,6 +70,8 @@ class ApplyResult:
     results: tuple[ChangeResult, ...]
     counts: dict[str, int]
     stopped_because: str | None = None
+    #: Items already as defined that this apply recorded in the lock (``Plan.in_sync``).
+    recorded_in_sync: int = 0
 
     @property
     def ok(self) -> bool:
@@ -159,6 +161,7 @@ def _result(
         results=results,
         counts=recorder.counts(None),
         stopped_because=run.halt,
+        recorded_in_sync=len(plan.in_sync) if written else 0,
     )
 
 

@@ -88,6 +88,24 @@ class KeptItem(BaseModel):
     name: str
 
 
+class InSync(BaseModel):
+    """A defined property or group that HubSpot already holds as defined (no change needed) but
+    that the lock does not record, or records with another digest: an adopted one (HubSpot-
+    defined, made by hand) or one whose create HubSpot acknowledged just before a crash. Apply
+    records it in the lock without calling HubSpot. ``digest`` is the normalized definition's
+    (what ``Change.after_digest`` would be); the timestamps are HubSpot's, when it has them."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    kind: Kind
+    object_type: str = Field(alias="objectType")
+    name: str
+    digest: str
+    created_at: str | None = Field(default=None, alias="createdAt")
+    updated_at: str | None = Field(default=None, alias="updatedAt")
+    hubspot_defined: bool = Field(default=False, alias="hubspotDefined")
+
+
 class Plan(BaseModel):
     """A whole plan: where it applies, how it was made, and its changes in apply order."""
 
@@ -102,6 +120,8 @@ class Plan(BaseModel):
     changes: tuple[Change, ...] = ()
     kept: tuple[KeptItem, ...] = ()
     unchanged: dict[str, int] = Field(default_factory=dict)
+    #: Unchanged items apply records in the lock (see InSync); they are not changes.
+    in_sync: tuple[InSync, ...] = ()
 
     @property
     def summary(self) -> dict[str, int]:

@@ -111,13 +111,13 @@ def apply(
                 client, lock_path, definitions_dir, objects, prune, allow_destructive, remote
             )
             portal = plan.portal_id  # plan_against just read it (or took --portal)
-            if not plan.has_changes:
-                return EXIT_OK
-            if not auto_approve and not click.confirm("Apply these changes?", default=False):
+            approved = auto_approve or not plan.has_changes
+            if not approved and not click.confirm("Apply these changes?", default=False):
                 echo_err("Apply cancelled: nothing was changed.")
                 return EXIT_ERROR
-        if not plan.has_changes:
-            click.echo("No changes. Nothing to apply.")
+        if not plan.has_changes and not plan.in_sync:
+            if plan_file is not None:
+                click.echo("No changes. Nothing to apply.")
             return EXIT_OK
         lock = load_lock(lock_path)
         cancel = threading.Event()

@@ -58,6 +58,11 @@ def render_summary(result: ApplyResult) -> str:
     else:
         head = "Apply partial"
     lines = [f"{head}: {figures} in {duration}."]
+    if result.recorded_in_sync:
+        lines.append(
+            f"Recorded {result.recorded_in_sync} item(s) already as defined in the lock "
+            "(adopted, or created just before an earlier apply was cut off)."
+        )
     if result.stopped_because:
         lines.append(f"Stopped early: {result.stopped_because}")
     if not result.ok:
