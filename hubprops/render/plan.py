@@ -102,8 +102,12 @@ def _section(data: dict[str, Any], object_type: str) -> list[str]:
             lines += change_lines(change)
     kept = [k for k in data["kept"] if k["objectType"] == object_type]
     if kept:
-        prune = "" if data["options"]["prune"] else " (--prune archives them)"
-        lines.append(f"no longer defined, kept{prune}:")
+        why = (
+            "HubSpot does not let them be archived"
+            if data["options"]["prune"]
+            else ("--prune archives them")
+        )
+        lines.append(f"no longer defined, kept ({why}):")
         lines += [f"    {k['kind']} {k['name']}" for k in kept]
     return lines
 

@@ -1,0 +1,305 @@
+"""One object type's share of a plan: the steps ``planner.plan`` runs per object type.
+
+``ObjectPlanner`` normalizes both sides, diffs the keyed dicts and turns added names into
+creates, modified ones into updates, and names the lock records but the definitions dropped
+into archives (``--prune``) or kept items; it collects every problem instead of stopping at the
+first. HubSpot's rules checked here: what a create needs, which group exists, what PATCH can
+never change, and what a HubSpot-defined property (``readOnlyDefinition``) lets you change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from hubprops._plandiff import destructive_reasons, diff_keys, field_diffs, group_archive_reason
+from hubprops.lockfile import LockedObject
+from hubprops.models import GroupDef, ObjectDefinitions, PropertyDef, RemoteObject
+from hubprops.normalize import (
+    GROUP_FIELDS,
+    PROPERTY_FIELDS,
+    digest,
+    normalize_definition,
+    normalize_group_definition,
+    normalize_remote,
+    normalize_remote_group,
+    remote_digest,
+    remote_group_digest,
+)
+from hubprops.plans import Action, Change, KeptItem, Kind, PlanOptions
+
+#: What HubSpot needs to create a property, besides its name (API-FACTS section 3).
+REQUIRED_ON_CREATE = ("label", "type", "fieldType", "groupName")
+#: Absent from PropertyUpdate: fixed when the property is created.
+NOT_PATCHABLE = frozenset(
+    {"name", "hasUniqueValue", "dataSensitivity", "externalOptions", "referencedObjectType"}
+)
+#: What may change on a property whose modificationMetadata.readOnlyDefinition is true (plus
+#: options when readOnlyOptions is false). The sandbox enforces the same rule.
+READ_ONLY_DEFINITION_EDITABLE = frozenset(
+    {"label", "description", "groupName", "displayOrder", "hidden", "formField"}
+)
+
+
+def property_body(p: PropertyDef) -> dict[str, Any]:
+    """The definition as a PropertyCreate body: its managed fields; each option with its
+    displayOrder (its position unless given) and hidden (false unless given)."""
+    body = {k: v for k, v in p.managed_fields().items() if v is not None}
+    if "options" in body:
+        body["options"] = [
+            {"displayOrder": i, "hidden": False, **{k: v for k, v in o.items() if v is not None}}
+            for i, o in enumerate(body["options"])
+        ]
+    return body
+
+
+def _js(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class ObjectPlanner:
+    """Collects changes, kept items, unchanged counts and problems, object type by object type."""
+
+    def __init__(
+        self,
+        find_locked: Callable[[int, str], LockedObject | None],
+        portal_id: int,
+        options: PlanOptions,
+    ) -> None:
+        self.find_locked = find_locked
+        self.portal_id = portal_id
+        self.options = options
+        self.changes: list[Change] = []
+        self.kept: list[KeptItem] = []
+        self.unchanged: dict[str, int] = {}
+        #: (sort key: file, line, message) of every problem, reported together.
+        self.problems: list[tuple[tuple[str, int, str], str]] = []
+
+    def problem(self, item: PropertyDef | GroupDef | None, message: str) -> None:
+        source = item.source if item is not None else None
+        key = (source.file, source.line, message) if source else ("~", 0, message)
+        self.problems.append((key, f"{source}: {message}" if source else message))
+
+    def object_type(self, defs: ObjectDefinitions, remote: RemoteObject) -> None:
+        t = defs.object_type
+        locked: LockedObject | None = self.find_locked(self.portal_id, t)
+        moving_away = self._properties(defs, remote, locked)
+        self._groups(defs, remote, locked, moving_away)
+
+    # -- properties ---------------------------------------------------------------------------
+    def _properties(
+        self, defs: ObjectDefinitions, remote: RemoteObject, locked: LockedObject | None
+    ) -> set[str]:
+        """Plan the properties of one object type; return the names leaving their group."""
+        t, found = defs.object_type, remote.properties
+        defined = {p.name: p for p in defs.properties}
+        local = {name: normalize_definition(p) for name, p in defined.items()}
+        current = {n: normalize_remote(found[n], local[n]) for n in local if n in found}
+        for name in set(locked.properties if locked else ()) - local.keys():
+            if name in found:  # a locked name HubSpot no longer has needs nothing
+                current[name] = normalize_remote(found[name], PROPERTY_FIELDS)
+        diff = diff_keys(current, local)
+        self.unchanged[t] = self.unchanged.get(t, 0) + len(diff.unchanged)
+        known_groups = set(remote.groups) | {g.name for g in defs.groups}
+        moving: set[str] = set()
+        for name in diff.added:
+            self._create_property(t, defined[name], local[name], known_groups)
+        for name in diff.modified:
+            before, after = current[name], local[name]
+            group = after.get("groupName", before.get("groupName"))
+            if group != before.get("groupName"):
+                moving.add(name)
+                if group not in known_groups:
+                    self._unknown_group(t, defined[name], str(group))
+                    continue
+            self._update_property(t, defined[name], found[name], before, after)
+        for name in diff.removed:
+            prop = found[name]
+            meta = prop.get("modificationMetadata") or {}
+            undeletable = prop.get("hubspotDefined") or meta.get("archivable") is False
+            if not self.options.prune or undeletable:
+                self.kept.append(KeptItem(kind=Kind.PROPERTY, object_type=t, name=name))
+                continue
+            moving.add(name)
+            self.changes.append(
+                Change(
+                    kind=Kind.PROPERTY,
+                    object_type=t,
+                    name=name,
+                    action=Action.ARCHIVE,
+                    before=current[name],
+                    destructive=True,
+                    reasons=tuple(destructive_reasons(current[name], None)),
+                    before_digest=remote_digest(prop),
+                )
+            )
+        return moving
+
+    def _create_property(
+        self, t: str, p: PropertyDef, after: dict[str, Any], known_groups: set[str]
+    ) -> None:
+        missing = [f for f in REQUIRED_ON_CREATE if f not in after]
+        if missing:
+            self.problem(
+                p,
+                f"cannot create {t} property {p.name!r}: missing "
+                f"{', '.join(missing)} (HubSpot needs name, label, type, fieldType and "
+                "groupName to create a property)",
+            )
+            return
+        if after["groupName"] not in known_groups:
+            self._unknown_group(t, p, after["groupName"])
+            return
+        self.changes.append(
+            Change(
+                kind=Kind.PROPERTY,
+                object_type=t,
+                name=p.name,
+                action=Action.CREATE,
+                after=after,
+                payload=property_body(p),
+                after_digest=digest(after),
+            )
+        )
+
+    def _unknown_group(self, t: str, p: PropertyDef, group: str) -> None:
+        self.problem(
+            p,
+            f"{t} property {p.name!r}: group {group!r} exists neither in HubSpot "
+            "nor in the definitions (define it under groups:, or use an existing group)",
+        )
+
+    def _update_property(
+        self,
+        t: str,
+        p: PropertyDef,
+        found: Mapping[str, Any],
+        before: dict[str, Any],
+        after: dict[str, Any],
+    ) -> None:
+        changed = [f for f in after if before.get(f) != after[f]]
+        bad = False
+        for f in (f for f in changed if f in NOT_PATCHABLE):
+            bad = True
+            self.problem(
+                p,
+                f"{f} of {t} property {p.name!r} cannot be changed after creation "
+                f"(HubSpot has {_js(before.get(f))}, the definition says {_js(after[f])}); "
+                "archive it and recreate it under another name, or match HubSpot's value",
+            )
+        meta = found.get("modificationMetadata") or {}
+        if meta.get("readOnlyDefinition"):
+            editable = set(READ_ONLY_DEFINITION_EDITABLE)
+            if meta.get("readOnlyOptions") is False:
+                editable.add("options")
+            for f in (f for f in changed if f not in editable and f not in NOT_PATCHABLE):
+                bad = True
+                self.problem(
+                    p,
+                    f"{f} of HubSpot-defined {t} property {p.name!r} is read-only "
+                    f"(HubSpot has {_js(before.get(f))}, the definition says {_js(after[f])}); "
+                    f"remove {f} from the definition or match HubSpot's value",
+                )
+        if bad:
+            return
+        body = property_body(p)
+        reasons = destructive_reasons(before, after)
+        self.changes.append(
+            Change(
+                kind=Kind.PROPERTY,
+                object_type=t,
+                name=p.name,
+                action=Action.UPDATE,
+                before=before,
+                after=after,
+                diffs=field_diffs(before, after),
+                payload={f: body[f] for f in changed},
+                destructive=bool(reasons),
+                reasons=tuple(reasons),
+                before_digest=remote_digest(found),
+                after_digest=digest(after),
+            )
+        )
+
+    # -- groups -------------------------------------------------------------------------------
+    def _groups(
+        self,
+        defs: ObjectDefinitions,
+        remote: RemoteObject,
+        locked: LockedObject | None,
+        moving_away: set[str],
+    ) -> None:
+        t, found = defs.object_type, remote.groups
+        defined = {g.name: g for g in defs.groups}
+        local = {name: normalize_group_definition(g) for name, g in defined.items()}
+        current = {n: normalize_remote_group(found[n], local[n]) for n in local if n in found}
+        for name in set(locked.groups if locked else ()) - local.keys():
+            if name in found:
+                current[name] = normalize_remote_group(found[name], GROUP_FIELDS)
+        diff = diff_keys(current, local)
+        self.unchanged[t] = self.unchanged.get(t, 0) + len(diff.unchanged)
+        for name in diff.added:
+            g = defined[name]
+            if "label" not in local[name]:
+                self.problem(g, f"cannot create {t} group {name!r}: missing label")
+                continue
+            body = {k: v for k, v in g.managed_fields().items() if v is not None}
+            self._group_change(t, name, Action.CREATE, None, local[name], body)
+        for name in diff.modified:
+            changed = [f for f in local[name] if current[name].get(f) != local[name][f]]
+            body = {k: v for k, v in defined[name].managed_fields().items() if k in changed}
+            self._group_change(
+                t, name, Action.UPDATE, current[name], local[name], body, found[name]
+            )
+        for name in diff.removed:
+            if not self.options.prune:
+                self.kept.append(KeptItem(kind=Kind.GROUP, object_type=t, name=name))
+                continue
+            users = self._group_users(t, name, defs, remote, moving_away)
+            if users:
+                self.problem(
+                    None,
+                    f"cannot archive {t} group {name!r} (no longer defined): properties still "
+                    f"use it: {', '.join(users)}; move them to another group, or keep the group "
+                    "in the definitions",
+                )
+                continue
+            self._group_change(t, name, Action.ARCHIVE, current[name], None, None, found[name])
+
+    @staticmethod
+    def _group_users(
+        t: str, group: str, defs: ObjectDefinitions, remote: RemoteObject, moving: set[str]
+    ) -> list[str]:
+        """Properties that will still be in ``group`` after this plan."""
+        users = {n for n, p in remote.properties.items() if p.get("groupName") == group} - moving
+        users |= {p.name for p in defs.properties if p.group_name == group}
+        return sorted(users)
+
+    def _group_change(
+        self,
+        t: str,
+        name: str,
+        action: Action,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        payload: dict[str, Any] | None,
+        found: Mapping[str, Any] | None = None,
+    ) -> None:
+        archive = action is Action.ARCHIVE
+        self.changes.append(
+            Change(
+                kind=Kind.GROUP,
+                object_type=t,
+                name=name,
+                action=action,
+                before=before,
+                after=after,
+                diffs=field_diffs(before, after) if before and after else (),
+                payload=payload,
+                destructive=archive,
+                reasons=(group_archive_reason(),) if archive else (),
+                before_digest=remote_group_digest(found) if found is not None else None,
+                after_digest=digest(after) if after is not None else None,
+            )
+        )
