@@ -1,0 +1,206 @@
+"""The plan file: round trip, schema, and one test per refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from hubprops.errors import (
+    ChecksumMismatch,
+    PlanFileError,
+    StalePlan,
+    UnsupportedFormatVersion,
+    WrongPortal,
+)
+from hubprops.lockfile import Lock
+from hubprops.models import (
+    Definitions,
+    GroupDef,
+    ObjectDefinitions,
+    OptionDef,
+    PropertyDef,
+    RemoteObject,
+    RemoteState,
+)
+from hubprops.planfile import (
+    FORMAT_VERSION,
+    check_portal,
+    check_stale,
+    checksum,
+    decode,
+    encode,
+    plan_schema,
+    read_plan,
+    write_plan,
+)
+from hubprops.planner import plan
+from hubprops.plans import Plan, PlanOptions
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
+
+
+def remote_prop(name: str, **over: Any) -> dict[str, Any]:
+    base = {
+        "name": name,
+        "label": name,
+        "type": "enumeration",
+        "fieldType": "select",
+        "groupName": "g",
+        "options": [{"label": "A", "value": "a", "displayOrder": 0}],
+        "updatedAt": "2024-01-01T00:00:00Z",
+    }
+    return {**base, **over}
+
+
+def remote_state(props: dict[str, dict[str, Any]], groups: dict[str, Any]) -> RemoteState:
+    return RemoteState(
+        portal_id=7,
+        objects={"contacts": RemoteObject(object_type="contacts", properties=props, groups=groups)},
+    )
+
+
+GROUPS = {"g": {"name": "g", "label": "G"}, "old": {"name": "old", "label": "Old"}}
+
+
+def sample_plan() -> Plan:
+    """One change of every kind: group create/update/archive, property create/update/archive."""
+    from hubprops.lockfile import LockedGroup, LockedProperty
+
+    options = (OptionDef(label="A", value="a"), OptionDef(label="B", value="b"))
+    props = (
+        PropertyDef(name="new", label="New", type="string", fieldType="text", groupName="g"),
+        PropertyDef(name="upd", label="Updated", options=options),
+    )
+    groups = (GroupDef(name="g", label="Gee"), GroupDef(name="made", label="Made"))
+    definitions = Definitions(
+        objects={
+            "contacts": ObjectDefinitions(object_type="contacts", properties=props, groups=groups)
+        }
+    )
+    lock = Lock()
+    entry = lock.entry(7, "contacts")
+    entry.properties["gone"] = LockedProperty(id="0-1/gone", sha256="0" * 64)
+    entry.groups["old"] = LockedGroup(id="0-1/old", sha256="0" * 64)
+    remote = remote_state({"upd": remote_prop("upd"), "gone": remote_prop("gone")}, GROUPS)
+    return plan(
+        definitions,
+        remote,
+        lock,
+        options=PlanOptions(prune=True, allow_destructive=True),
+        api_base="https://api.hubapi.com",
+        created_at="2024-06-01T00:00:00Z",
+    )
+
+
+def test_round_trip_and_schema(tmp_path: Path) -> None:
+    original = sample_plan()
+    assert {c.action.value for c in original.changes} == {"create", "update", "archive"}
+    data = encode(original)
+    Draft202012Validator.check_schema(plan_schema())
+    Draft202012Validator(plan_schema()).validate(data)
+    assert data["format_version"] == FORMAT_VERSION
+    assert data["summary"] == {"create": 2, "update": 2, "archive": 2}
+    assert data["checksum"] == checksum(data)
+    assert decode(json.loads(json.dumps(data))) == original
+    path = tmp_path / "plan.json"
+    write_plan(path, original)
+    text = path.read_text()
+    assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert read_plan(path) == original
+
+
+def test_schema_file_is_reachable_from_the_root_symlink() -> None:
+    assert json.loads(SCHEMA_FILE.read_text()) == plan_schema()
+
+
+def test_plan_never_holds_the_token() -> None:
+    assert "pat-" not in json.dumps(encode(sample_plan()))
+    assert "token" not in json.dumps(plan_schema()["required"])
+
+
+def resealed(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "checksum": checksum(data)}
+
+
+def test_edited_plan_is_refused() -> None:
+    data = encode(sample_plan())
+    data["changes"][0]["payload"]["label"] = "Sneaky"
+    with pytest.raises(
+        ChecksumMismatch, match=r"edited after it was written \(checksum mismatch\)"
+    ):
+        decode(data)
+
+
+def test_unsupported_format_version() -> None:
+    data = encode(sample_plan())
+    with pytest.raises(UnsupportedFormatVersion, match="format_version 2 is not supported"):
+        decode(resealed({**data, "format_version": 2}))
+
+
+def test_missing_checksum_and_not_an_object() -> None:
+    data = encode(sample_plan())
+    del data["checksum"]
+    with pytest.raises(PlanFileError, match="no checksum"):
+        decode(data)
+    with pytest.raises(PlanFileError, match="expected a JSON object"):
+        decode([1, 2])
+
+
+def test_schema_violation_is_refused_even_with_a_valid_checksum() -> None:
+    data = encode(sample_plan())
+    data["changes"][0]["action"] = "destroy"
+    with pytest.raises(PlanFileError, match="invalid plan at changes/0/action"):
+        decode(resealed(data))
+
+
+def test_unreadable_and_non_json_files(tmp_path: Path) -> None:
+    with pytest.raises(PlanFileError, match="cannot read plan file"):
+        read_plan(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(PlanFileError, match="not JSON"):
+        read_plan(bad)
+
+
+def test_check_portal() -> None:
+    p = sample_plan()
+    check_portal(p, 7)
+    with pytest.raises(
+        WrongPortal, match="plan was made for portal 7, this token is for portal 456"
+    ):
+        check_portal(p, 456)
+
+
+def current_state() -> RemoteState:
+    return remote_state({"upd": remote_prop("upd"), "gone": remote_prop("gone")}, GROUPS)
+
+
+def test_fresh_plan_is_not_stale() -> None:
+    check_stale(sample_plan(), current_state())
+    # timestamps, user ids and list order moving is not a change
+    moved = remote_prop("upd", updatedAt="2030-01-01T00:00:00Z", updatedUserId="5")
+    check_stale(sample_plan(), remote_state({"upd": moved, "gone": remote_prop("gone")}, GROUPS))
+
+
+def test_stale_plan_names_what_moved() -> None:
+    props = {"upd": remote_prop("upd", label="Edited by hand"), "new": remote_prop("new")}
+    groups = {"g": {"name": "g", "label": "Changed"}, "made": {"name": "made", "label": "M"}}
+    with pytest.raises(StalePlan) as info:
+        check_stale(sample_plan(), remote_state(props, groups))
+    assert set(info.value.moved) == {
+        "group contacts.made to create now exists in HubSpot",
+        "group contacts.g changed in HubSpot since the plan was made",
+        "property contacts.new to create now exists in HubSpot",
+        "property contacts.upd changed in HubSpot since the plan was made",
+        "property contacts.gone to archive no longer exists in HubSpot",
+        "group contacts.old to archive no longer exists in HubSpot",
+    }
+    assert "stale" in str(info.value)
+
+
+def test_object_types_not_read_are_not_checked() -> None:
+    check_stale(sample_plan(), RemoteState(portal_id=7))
