@@ -1,0 +1,153 @@
+"""Remote reads on the sandbox: GETs only, a constant number per object type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from hubprops.errors import RemoteError
+from hubprops.hubspot import HubSpotClient
+from hubprops.lockfile import Lock
+from hubprops.models import Definitions, ObjectDefinitions, PropertyDef
+from hubprops.plans import PlanOptions
+from hubprops.remote import plan_against, read_remote
+from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    return Sandbox(portal_id=777, rate_limit=(100_000, 10.0))
+
+
+@pytest.fixture
+def client(sandbox: Sandbox) -> Iterator[HubSpotClient]:
+    with HubSpotClient(SANDBOX_BASE_URL, "test-token", transport=sandbox.transport()) as c:
+        yield c
+
+
+def add_properties(sandbox: Sandbox, object_type: str, count: int, group: str) -> None:
+    for i in range(count):
+        sandbox.put_property(
+            object_type,
+            {
+                "name": f"p{i:05d}",
+                "label": f"P {i}",
+                "type": "string",
+                "fieldType": "text",
+                "groupName": group,
+            },
+        )
+
+
+def definitions(count: int, **extra: str) -> Definitions:
+    props = tuple(
+        PropertyDef(
+            name=f"p{i:05d}",
+            label=f"P {i}",
+            type="string",
+            fieldType="text",
+            groupName=extra.get("group", "contactinformation"),
+        )
+        for i in range(count)
+    )
+    return Definitions(
+        objects={"contacts": ObjectDefinitions(object_type="contacts", properties=props)}
+    )
+
+
+def test_read_remote_reads_properties_groups_and_portal(
+    sandbox: Sandbox, client: HubSpotClient
+) -> None:
+    state = read_remote(client, ["contacts", "0-136"])
+    assert state.portal_id == 777
+    assert set(state.objects) == {"contacts", "leads"}
+    assert "email" in state.objects["contacts"].properties
+    assert "contactinformation" in state.objects["contacts"].groups
+    calls = sorted((r.method, r.path) for r in sandbox.requests)
+    assert calls == [
+        ("GET", "/account-info/v3/details"),
+        ("GET", "/crm/v3/properties/contacts"),
+        ("GET", "/crm/v3/properties/contacts/groups"),
+        ("GET", "/crm/v3/properties/leads"),
+        ("GET", "/crm/v3/properties/leads/groups"),
+    ]
+
+
+def test_given_portal_skips_the_account_call(sandbox: Sandbox, client: HubSpotClient) -> None:
+    state = read_remote(client, ["contacts"], portal_id=5)
+    assert state.portal_id == 5
+    assert all(r.path != "/account-info/v3/details" for r in sandbox.requests)
+
+
+def test_sensitive_levels_need_their_own_calls(sandbox: Sandbox, client: HubSpotClient) -> None:
+    sandbox.put_property(
+        "contacts",
+        {
+            "name": "ssn",
+            "label": "SSN",
+            "type": "string",
+            "fieldType": "text",
+            "groupName": "contactinformation",
+            "dataSensitivity": "sensitive",
+        },
+    )
+    assert (
+        "ssn" not in read_remote(client, ["contacts"], portal_id=1).objects["contacts"].properties
+    )
+    sandbox.clear_requests()
+    state = read_remote(client, ["contacts"], sensitivities=["sensitive"], portal_id=1)
+    assert "ssn" in state.objects["contacts"].properties
+    assert "email" in state.objects["contacts"].properties
+    queries = sorted(r.query.get("dataSensitivity", "-") for r in sandbox.requests)
+    assert queries == ["-", "-", "sensitive"]
+
+
+def test_plan_against_reads_sensitive_only_when_defined(
+    sandbox: Sandbox, client: HubSpotClient
+) -> None:
+    d = definitions(1)
+    plan_against(client, d, Lock(), options=PlanOptions(), api_base=SANDBOX_BASE_URL)
+    assert not any("dataSensitivity" in r.query for r in sandbox.requests)
+    sandbox.clear_requests()
+    sensitive = PropertyDef(
+        name="ssn",
+        label="SSN",
+        type="string",
+        fieldType="text",
+        groupName="contactinformation",
+        dataSensitivity="highly_sensitive",
+    )
+    d = Definitions(
+        objects={"contacts": ObjectDefinitions(object_type="contacts", properties=(sensitive,))}
+    )
+    plan_against(client, d, Lock(), options=PlanOptions(), api_base=SANDBOX_BASE_URL)
+    assert [
+        r.query.get("dataSensitivity") for r in sandbox.requests if "dataSensitivity" in r.query
+    ] == ["highly_sensitive"]
+
+
+@pytest.mark.parametrize("count", [10, 10_000])
+def test_plan_cost_is_constant(sandbox: Sandbox, client: HubSpotClient, count: int) -> None:
+    add_properties(sandbox, "contacts", count, "contactinformation")
+    lead = PropertyDef(
+        name="lead_note", label="Note", type="string", fieldType="text", groupName="leadinformation"
+    )
+    d = Definitions(
+        objects={
+            **definitions(count).objects,
+            "leads": ObjectDefinitions(object_type="leads", properties=(lead,)),
+        }
+    )
+    sandbox.clear_requests()
+    result = plan_against(client, d, Lock(), options=PlanOptions(), api_base=SANDBOX_BASE_URL)
+    assert result.unchanged["contacts"] == count
+    assert [(c.object_type, c.name) for c in result.changes] == [("leads", "lead_note")]
+    requests = sandbox.requests
+    assert {r.method for r in requests} == {"GET"}
+    assert len(requests) == 1 + 2 * 2  # the portal, then properties + groups per object type
+
+
+def test_remote_errors_propagate(client: HubSpotClient) -> None:
+    with pytest.raises(RemoteError):
+        read_remote(client, ["no_such_object"], portal_id=1)
