@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 
-from hubprops.applier import ApplyResult, Progress, apply_plan
+from hubprops.applier import ApplyResult, apply_plan
+from hubprops.cli._applyui import progress_reporter, sigint_sets
 from hubprops.cli._common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -26,7 +24,7 @@ from hubprops.errors import ConfigError
 from hubprops.lockfile import DEFAULT_LOCK_PATH, load_lock, save_lock
 from hubprops.lockguard import acquire
 from hubprops.plans import Plan, PlanOptions
-from hubprops.render.apply import render_failures, render_progress, render_summary
+from hubprops.render.apply import render_failures, render_summary
 
 DEFAULT_DEFINITIONS = "definitions"
 
@@ -121,7 +119,7 @@ def apply(
             return EXIT_OK
         lock = load_lock(lock_path)
         cancel = threading.Event()
-        with _progress(len(plan.changes)) as on_progress, _sigint_sets(cancel):
+        with progress_reporter(len(plan.changes)) as on_progress, sigint_sets(cancel):
             result = apply_plan(
                 client,
                 plan,
@@ -175,46 +173,6 @@ def _fresh_plan(
     )
     click.echo(render_plan_text(encode(plan), color=sys.stdout.isatty()), nl=False)
     return plan
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[Progress], None] | None]:
-    """A progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    with click.progressbar(length=total, label="Applying", file=sys.stderr) as bar:
-
-        def step(progress: Progress) -> None:
-            bar.update(1)
-            if progress.result.status != "applied":
-                click.echo("\n" + render_progress(progress), err=True)
-
-        yield step
-
-
-@contextmanager
-def _sigint_sets(cancel: threading.Event) -> Iterator[None]:
-    """First Ctrl-C: set ``cancel`` (requests in flight finish, the lock is written);
-    a second one aborts at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        if cancel.is_set():
-            raise KeyboardInterrupt
-        cancel.set()
-        echo_err(
-            "\nInterrupted: finishing the requests in flight, then writing the lock "
-            "(Ctrl-C again to abort at once)"
-        )
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _report(result: ApplyResult) -> int:
