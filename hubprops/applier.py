@@ -13,8 +13,11 @@ the client's one rate limiter: group creates and updates; property creates (``ba
 chunked to the batch cap); property updates (one PATCH each, concurrent); property archives
 (``batch/archive``); group archives (after the properties in them). A failure does not stop
 independent changes: a property whose group could not be created is skipped with that reason.
-The lock is saved after every step (``_applylock.Recorder``). Setting ``cancel`` (Ctrl-C) stops
-starting new requests; those in flight finish and are recorded.
+The lock is saved after every step (``_applylock.Recorder``); the plan's ``in_sync`` items
+(already as defined, not yet in the lock) are recorded before the first write, without any
+request. Setting ``cancel`` (Ctrl-C) stops starting new requests; those in flight finish and
+are recorded. Errors after which nothing can succeed (401, the daily limit) and an open circuit
+breaker stop the apply the same way, saying why.
 """
 
 from __future__ import annotations
