@@ -466,3 +466,20 @@ def test_adopted_unchanged_properties_are_recorded_after_the_full_cycle(
     contacts = lockfile.raw()["portals"][str(sb.portal_id)]["objects"]["contacts"]
     assert {"email", "firstname", "lastname"} <= set(contacts["properties"])
     assert contacts["properties"]["email"]["created_by_hubprops"] is False
+
+
+def test_adopted_property_that_is_updated_is_recorded_as_not_ours(
+    sb: Sandbox, lockfile: LockFile, tmp_path: Path
+) -> None:
+    defs = write_definitions(
+        tmp_path / "defs", "contacts", [{"name": "email", "label": "Work email"}]
+    )
+    plan, result = apply(sb, defs, lockfile)
+    assert [(c.action, c.name) for c in plan.changes] == [(Action.UPDATE, "email")]
+    assert result.ok
+    entry = lockfile.raw()["portals"][str(sb.portal_id)]["objects"]["contacts"]["properties"]
+    assert entry["email"]["created_by_hubprops"] is False
+    assert entry["email"]["hubspot_defined"] is True
+    email = next(p for p in sb.properties("contacts") if p["name"] == "email")
+    assert email["label"] == "Work email"
+    assert entry["email"]["updatedAt"] == email["updatedAt"]

@@ -212,3 +212,14 @@ def test_other_lock_file(project: Path) -> None:
     assert result.exit_code == 0, result.output
     assert Path("staging.lock.json").exists()
     assert not Path("hubprops.lock.json").exists()
+
+
+def test_object_option_limits_apply_to_those_object_types(project: Path) -> None:
+    result = hubprops("apply", "--sandbox", "--auto-approve", "--object", "leads")
+    assert result.exit_code == 0, result.output
+    lock = json.loads(Path("hubprops.lock.json").read_text())
+    (portal,) = lock["portals"].values()
+    assert set(portal["objects"]) == {"leads"}
+    assert portal["last_sync"]["object_types"] == ["leads"]
+    contacts = [p["name"] for p in sandbox_state().properties("contacts")]
+    assert "what_service_do_you_need_" not in contacts
