@@ -427,12 +427,12 @@ def test_in_sync_items_are_recorded_in_the_lock_without_calling_hubspot(
         assert not plan.has_changes
         item = InSync(
             kind=Kind.PROPERTY,
-            objectType="contacts",
+            object_type="contacts",
             name="email",
             digest=digest(normalize_definition(PropertyDef(name="email", label="Email"))),
-            createdAt=email["createdAt"],
-            updatedAt=email["updatedAt"],
-            hubspotDefined=True,
+            created_at=email["createdAt"],
+            updated_at=email["updatedAt"],
+            hubspot_defined=True,
         )
         sb.clear_requests()
         result = apply_plan(

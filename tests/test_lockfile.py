@@ -148,7 +148,7 @@ def test_other_format_version_is_refused(tmp_path: Path) -> None:
 
 def test_invalid_lock_names_the_place(tmp_path: Path) -> None:
     path = tmp_path / "lock.json"
-    contacts = {"properties": {"x": {}}}
+    contacts: dict[str, object] = {"properties": {"x": {}}}
     bad = {"format_version": 1, "portals": {"1": {"objects": {"contacts": contacts}}}}
     path.write_text(json.dumps(bad))
     with pytest.raises(LockError, match=r"portals\.1\.objects\.contacts\.properties\.x"):

@@ -24,10 +24,10 @@ def write_lock(path: Path, *, portals: int = 1, status: str = "completed") -> No
             entry = lock.entry(portal, object_type)
             for i in range(count):
                 entry.properties[f"p{i}"] = LockedProperty(id=f"x/p{i}", sha256=DIGEST)
-            entry.last_sync = LastSync(timestamp=f"2024-01-1{portal}T10:30:00Z", status=status)  # type: ignore[arg-type]
+            entry.last_sync = LastSync(timestamp=f"2024-01-1{portal}T10:30:00Z", status=status)
         lock.portal(portal).last_sync = LastSync(
             timestamp=f"2024-01-1{portal}T10:30:00Z",
-            status=status,  # type: ignore[arg-type]
+            status=status,
             duration_s=2.4,
             object_types=["contacts", "leads"],
         )
