@@ -123,12 +123,19 @@ def wait_for_lock(
 def remote_properties(
     url: str, object_type: str, *, archived: bool = False
 ) -> list[dict[str, Any]]:
-    answer = httpx.get(
-        f"{url}/crm/v3/properties/{object_type}",
-        params={"archived": "true" if archived else "false"},
-        headers={"Authorization": f"Bearer {TOKEN}"},
-        timeout=10,
-    )
+    """The sandbox's properties, read directly (waiting out 429s: the applies under test may
+    have used the rate-limit window)."""
+    deadline = time.monotonic() + 30
+    while True:
+        answer = httpx.get(
+            f"{url}/crm/v3/properties/{object_type}",
+            params={"archived": "true" if archived else "false"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=10,
+        )
+        if answer.status_code != 429 or time.monotonic() > deadline:
+            break
+        time.sleep(0.25)
     answer.raise_for_status()
     results: list[dict[str, Any]] = answer.json()["results"]
     return results
