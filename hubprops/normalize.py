@@ -12,7 +12,7 @@ fields being compared, with HubSpot's server defaults filled in, so that two equ
 - ``options`` are compared as a whole, by value and in display order: each option becomes
   ``{label, value, description, hidden}`` (description "" and hidden false by default), listed
   in the order HubSpot displays them, i.e. sorted by displayOrder (an option without one takes
-  its position; a negative one goes after the others; ties keep list order). The displayOrder
+  its position; a negative one goes after the others; ties are ordered by value). The displayOrder
   numbers themselves are dropped: 0,1,2 and 10,20,30 mean the same order;
 - read-only metadata, timestamps, user ids and the order of HubSpot's lists never appear.
 
@@ -90,13 +90,14 @@ def digest(obj: Any) -> str:
 
 def option_order(options: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Options in HubSpot's display order: by displayOrder, a missing one being the option's
-    position, negatives after the others, ties in list order."""
+    position, negatives after the others. Options sharing a displayOrder are ordered by value:
+    HubSpot's list order among them means nothing, so it must not make a diff."""
 
-    def key(pair: tuple[int, Mapping[str, Any]]) -> tuple[bool, int, int]:
+    def key(pair: tuple[int, Mapping[str, Any]]) -> tuple[bool, int, str, int]:
         index, option = pair
         order = option.get("displayOrder")
         order = index if order is None else int(order)
-        return (order < 0, max(order, -1), index)
+        return (order < 0, order, str(option.get("value")), index)
 
     return [option for _, option in sorted(enumerate(options), key=key)]
 
