@@ -46,7 +46,7 @@ from hubprops.plans import Action, Change, Kind, Plan
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
 
-__all__ = ["STAGES", "ApplyResult", "ChangeResult", "Progress", "apply_plan"]
+__all__ = ["STAGES", "ApplyResult", "ChangeResult", "Progress", "apply_plan", "needs_apply"]
 
 #: The order of apply, written once: (kind, actions) per stage.
 STAGES: tuple[tuple[Kind, tuple[Action, ...]], ...] = (
@@ -85,6 +85,19 @@ class ApplyResult:
     def failures(self) -> tuple[ChangeResult, ...]:
         """Changes that failed or were skipped because of another failure."""
         return tuple(r for r in self.results if r.status in ("failed", "skipped"))
+
+
+def needs_apply(plan: Plan, lock: Lock) -> bool:
+    """Whether applying ``plan`` does anything: changes to make, in-sync items to record, or an
+    earlier apply on this portal that was cut off (its ``in_progress`` status is closed). Call
+    it while holding the apply guard (then no other apply is running)."""
+    if plan.has_changes or plan.in_sync:
+        return True
+    portal = lock.portals.get(str(plan.portal_id))
+    if portal is None:
+        return False
+    syncs = [portal.last_sync, *(o.last_sync for o in portal.objects.values())]
+    return any(s is not None and s.status == "in_progress" for s in syncs)
 
 
 def _utc_now() -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from hubprops.applier import ApplyResult, apply_plan
+from hubprops.applier import ApplyResult, apply_plan, needs_apply
 from hubprops.cli._applyui import progress_reporter, sigint_sets
 from hubprops.cli._common import (
     EXIT_ERROR,
@@ -113,11 +113,11 @@ def apply(
             if not approved and not click.confirm("Apply these changes?", default=False):
                 echo_err("Apply cancelled: nothing was changed.")
                 return EXIT_ERROR
-        if not plan.has_changes and not plan.in_sync:
+        lock = load_lock(lock_path)
+        if not needs_apply(plan, lock):
             if plan_file is not None:
                 click.echo("No changes. Nothing to apply.")
             return EXIT_OK
-        lock = load_lock(lock_path)
         cancel = threading.Event()
         with progress_reporter(len(plan.changes)) as on_progress, sigint_sets(cancel):
             result = apply_plan(

@@ -223,3 +223,23 @@ def test_object_option_limits_apply_to_those_object_types(project: Path) -> None
     assert portal["last_sync"]["object_types"] == ["leads"]
     contacts = [p["name"] for p in sandbox_state().properties("contacts")]
     assert "what_service_do_you_need_" not in contacts
+
+
+def test_apply_with_no_changes_closes_a_cut_off_apply(project: Path) -> None:
+    assert hubprops("apply", "--sandbox", "--auto-approve").exit_code == 0
+    path = Path("hubprops.lock.json")
+    lock = json.loads(path.read_text())
+    (portal,) = lock["portals"].values()
+    for entry in [portal, *portal["objects"].values()]:
+        entry["last_sync"]["status"] = "in_progress"  # as a killed apply leaves it
+    path.write_text(json.dumps(lock))
+    result = hubprops("apply", "--sandbox", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "Apply complete" in result.output
+    data = json.loads(hubprops("status", "--format", "json").output)
+    assert data["last_sync"]["status"] == "completed"
+    assert data["contacts"]["status"] == data["leads"]["status"] == "completed"
+    # and when nothing was cut off, a no-change apply leaves the lock alone
+    before = path.read_text()
+    assert hubprops("apply", "--sandbox", "--auto-approve").exit_code == 0
+    assert path.read_text() == before
