@@ -32,7 +32,13 @@ def remote_prop(**over: Any) -> dict[str, Any]:
         "description": "",
         "options": [
             {"label": "Red", "value": "red", "description": "", "displayOrder": 0, "hidden": False},
-            {"label": "Blue", "value": "blue", "description": "", "displayOrder": 1, "hidden": False},
+            {
+                "label": "Blue",
+                "value": "blue",
+                "description": "",
+                "displayOrder": 1,
+                "hidden": False,
+            },
         ],
         "displayOrder": -1,
         "calculated": False,
