@@ -1,4 +1,5 @@
-"""The planner's small pure helpers: the keyed differ, field-level diffs, destructiveness.
+"""The planner's small pure helpers: the keyed differ, field-level diffs, destructiveness,
+HubSpot's field rules and the PropertyCreate body of a definition.
 
 ``diff_keys`` is the whole differ: after normalization, two dicts keyed by name give added,
 removed, modified and unchanged names in sorted order. ``field_diffs`` runs deepdiff only on the
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hubprops.models import PropertyDef
 from hubprops.normalize import field_order
 from hubprops.plans import FieldDiff
 
@@ -131,3 +133,28 @@ def destructive_reasons(
 def group_archive_reason() -> str:
     """The reason shown for archiving a group."""
     return "archive: the group is removed from HubSpot"
+
+
+#: What HubSpot needs to create a property, besides its name (API-FACTS section 3).
+REQUIRED_ON_CREATE = ("label", "type", "fieldType", "groupName")
+#: Absent from PropertyUpdate: fixed when the property is created.
+NOT_PATCHABLE = frozenset(
+    {"name", "hasUniqueValue", "dataSensitivity", "externalOptions", "referencedObjectType"}
+)
+#: What may change on a property whose modificationMetadata.readOnlyDefinition is true (plus
+#: options when readOnlyOptions is false). The sandbox enforces the same rule.
+READ_ONLY_DEFINITION_EDITABLE = frozenset(
+    {"label", "description", "groupName", "displayOrder", "hidden", "formField"}
+)
+
+
+def property_body(p: PropertyDef) -> dict[str, Any]:
+    """The definition as a PropertyCreate body: its managed fields; each option with its
+    displayOrder (its position unless given) and hidden (false unless given)."""
+    body = {k: v for k, v in p.managed_fields().items() if v is not None}
+    if "options" in body:
+        body["options"] = [
+            {"displayOrder": i, "hidden": False, **{k: v for k, v in o.items() if v is not None}}
+            for i, o in enumerate(body["options"])
+        ]
+    return body

@@ -13,8 +13,17 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hubprops._plandiff import destructive_reasons, diff_keys, field_diffs, group_archive_reason
-from hubprops.lockfile import LockedObject
+from hubprops._plandiff import (
+    NOT_PATCHABLE,
+    READ_ONLY_DEFINITION_EDITABLE,
+    REQUIRED_ON_CREATE,
+    destructive_reasons,
+    diff_keys,
+    field_diffs,
+    group_archive_reason,
+    property_body,
+)
+from hubprops.lockfile import LockedGroup, LockedObject, LockedProperty
 from hubprops.models import GroupDef, ObjectDefinitions, PropertyDef, RemoteObject
 from hubprops.normalize import (
     GROUP_FIELDS,
@@ -27,31 +36,7 @@ from hubprops.normalize import (
     remote_digest,
     remote_group_digest,
 )
-from hubprops.plans import Action, Change, KeptItem, Kind, PlanOptions
-
-#: What HubSpot needs to create a property, besides its name (API-FACTS section 3).
-REQUIRED_ON_CREATE = ("label", "type", "fieldType", "groupName")
-#: Absent from PropertyUpdate: fixed when the property is created.
-NOT_PATCHABLE = frozenset(
-    {"name", "hasUniqueValue", "dataSensitivity", "externalOptions", "referencedObjectType"}
-)
-#: What may change on a property whose modificationMetadata.readOnlyDefinition is true (plus
-#: options when readOnlyOptions is false). The sandbox enforces the same rule.
-READ_ONLY_DEFINITION_EDITABLE = frozenset(
-    {"label", "description", "groupName", "displayOrder", "hidden", "formField"}
-)
-
-
-def property_body(p: PropertyDef) -> dict[str, Any]:
-    """The definition as a PropertyCreate body: its managed fields; each option with its
-    displayOrder (its position unless given) and hidden (false unless given)."""
-    body = {k: v for k, v in p.managed_fields().items() if v is not None}
-    if "options" in body:
-        body["options"] = [
-            {"displayOrder": i, "hidden": False, **{k: v for k, v in o.items() if v is not None}}
-            for i, o in enumerate(body["options"])
-        ]
-    return body
+from hubprops.plans import Action, Change, InSync, KeptItem, Kind, PlanOptions
 
 
 def _js(value: Any) -> str:
@@ -73,6 +58,7 @@ class ObjectPlanner:
         self.changes: list[Change] = []
         self.kept: list[KeptItem] = []
         self.unchanged: dict[str, int] = {}
+        self.in_sync: list[InSync] = []
         #: (sort key: file, line, message) of every problem, reported together.
         self.problems: list[tuple[tuple[str, int, str], str]] = []
 
@@ -86,6 +72,31 @@ class ObjectPlanner:
         locked: LockedObject | None = self.find_locked(self.portal_id, t)
         moving_away = self._properties(defs, remote, locked)
         self._groups(defs, remote, locked, moving_away)
+
+    def _in_sync(
+        self,
+        kind: Kind,
+        t: str,
+        name: str,
+        normalized: dict[str, Any],
+        recorded: LockedProperty | LockedGroup | None,
+        found: Mapping[str, Any],
+    ) -> None:
+        """An unchanged item the lock does not record as defined: apply records it."""
+        after = digest(normalized)
+        if recorded is not None and recorded.sha256 == after:
+            return
+        self.in_sync.append(
+            InSync(
+                kind=kind,
+                object_type=t,
+                name=name,
+                digest=after,
+                created_at=found.get("createdAt"),
+                updated_at=found.get("updatedAt"),
+                hubspot_defined=bool(found.get("hubspotDefined")),
+            )
+        )
 
     # -- properties ---------------------------------------------------------------------------
     def _properties(
@@ -101,6 +112,9 @@ class ObjectPlanner:
                 current[name] = normalize_remote(found[name], PROPERTY_FIELDS)
         diff = diff_keys(current, local)
         self.unchanged[t] = self.unchanged.get(t, 0) + len(diff.unchanged)
+        recorded = locked.properties if locked else {}
+        for name in diff.unchanged:
+            self._in_sync(Kind.PROPERTY, t, name, local[name], recorded.get(name), found[name])
         known_groups = set(remote.groups) | {g.name for g in defs.groups}
         moving: set[str] = set()
         for name in diff.added:
@@ -239,6 +253,9 @@ class ObjectPlanner:
                 current[name] = normalize_remote_group(found[name], GROUP_FIELDS)
         diff = diff_keys(current, local)
         self.unchanged[t] = self.unchanged.get(t, 0) + len(diff.unchanged)
+        recorded = locked.groups if locked else {}
+        for name in diff.unchanged:
+            self._in_sync(Kind.GROUP, t, name, local[name], recorded.get(name), found[name])
         for name in diff.added:
             g = defined[name]
             if "label" not in local[name]:

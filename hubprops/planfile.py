@@ -3,9 +3,10 @@
 Layout (``schemas/plan.schema.json``): ``format_version``, ``hubprops_version``, ``created_at``,
 ``portal_id``, ``api_base`` (never the token), ``options``, ``definitions_digest``, ``summary``
 {create, update, archive}, ``changes`` (each {action, kind, objectType, name, destructive,
-before, after, diffs, payload, reasons, before_digest, after_digest}), ``kept``, ``unchanged``
-and ``checksum``: sha256 over the canonical JSON (sorted keys, no whitespace) of every other
-key, so that a plan edited after it was written is refused. Files are pretty, key-sorted JSON.
+before, after, diffs, payload, reasons, before_digest, after_digest}), ``kept``, ``unchanged``,
+``in_sync`` (unchanged items apply records in the lock) and ``checksum``: sha256 over the
+canonical JSON (sorted keys, no whitespace) of every other key, so that a plan edited after it
+was written is refused. Files are pretty, key-sorted JSON.
 
 Refusals say what to do: ``ChecksumMismatch`` (edited), ``UnsupportedFormatVersion``,
 ``WrongPortal`` (names both portals), ``StalePlan`` (names what moved in HubSpot).
@@ -56,6 +57,7 @@ def encode(plan: Plan) -> dict[str, Any]:
         "changes": [_encode_change(c) for c in plan.changes],
         "kept": [k.model_dump(mode="json", by_alias=True) for k in plan.kept],
         "unchanged": dict(sorted(plan.unchanged.items())),
+        "in_sync": [i.model_dump(mode="json", by_alias=True) for i in plan.in_sync],
     }
     # Through JSON once, so that the checksum is over exactly what a reader will see.
     data = json.loads(json.dumps(data, ensure_ascii=False))

@@ -16,13 +16,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from hubprops import __version__
-from hubprops._planobject import (
+from hubprops._plandiff import (
     NOT_PATCHABLE,
     READ_ONLY_DEFINITION_EDITABLE,
     REQUIRED_ON_CREATE,
-    ObjectPlanner,
     property_body,
 )
+from hubprops._planobject import ObjectPlanner
 from hubprops.errors import DestructiveChangeBlocked, PlanError
 from hubprops.lockfile import Lock
 from hubprops.models import Definitions, ObjectDefinitions, RemoteState, canonical_object_type
@@ -125,6 +125,7 @@ def plan(
         changes=tuple(changes),
         kept=tuple(sorted(planner.kept, key=lambda k: (k.object_type, k.kind.value, k.name))),
         unchanged=planner.unchanged,
+        in_sync=tuple(sorted(planner.in_sync, key=lambda i: (i.object_type, i.kind.value, i.name))),
     )
 
 

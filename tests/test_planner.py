@@ -434,3 +434,23 @@ def test_sensitivities_and_digest() -> None:
 def test_plan_is_pure() -> None:
     args = (defs(prop("a", label="x")), remote(remote_prop("a")))
     assert make(*args) == make(*args)
+
+
+def test_unchanged_items_the_lock_does_not_record_are_in_sync() -> None:
+    email = remote_prop("email", hubspotDefined=True, createdAt="c", updatedAt="u")
+    d = defs(
+        prop("email"),
+        prop("mine"),
+        groups=(GroupDef(name="contactinformation", label="contactinformation"),),
+    )
+    r = remote(email, remote_prop("mine"))
+    lock = locked("mine")
+    lock.entry(PORTAL, "contacts").properties["mine"].sha256 = definition_digest(prop("mine"))
+    result = make(d, r, lock)
+    assert result.changes == ()
+    assert [(i.kind, i.name, i.hubspot_defined, i.created_at) for i in result.in_sync] == [
+        (Kind.GROUP, "contactinformation", False, None),
+        (Kind.PROPERTY, "email", True, "c"),
+    ]
+    assert result.in_sync[1].digest == definition_digest(prop("email"))
+    assert not result.has_changes
