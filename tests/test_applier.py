@@ -454,11 +454,6 @@ def test_in_sync_items_are_recorded_in_the_lock_without_calling_hubspot(
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the planner does not fill Plan.in_sync yet: adopted properties that need no change "
-    "(email, firstname, lastname) never reach the lock (reported to the planner's owner)",
-)
 def test_adopted_unchanged_properties_are_recorded_after_the_full_cycle(
     sb: Sandbox, lockfile: LockFile
 ) -> None:

@@ -81,7 +81,8 @@ def plan(
         return EXIT_ERROR
     click.echo(render_plan(encode(made), fmt, color=sys.stdout.isatty()), nl=False)
     if out:
-        echo_err(f"Saved the plan to {out}. To apply exactly this plan: hubprops apply {out}")
+        flag = " --sandbox" if remote.sandbox else ""
+        echo_err(f"Saved the plan to {out}. To apply exactly this plan: hubprops apply{flag} {out}")
     return EXIT_CHANGES if detailed_exitcode and made.has_changes else EXIT_OK
 
 

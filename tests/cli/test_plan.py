@@ -54,7 +54,7 @@ def test_fresh_sandbox_shows_the_creates(project: Path) -> None:
 def test_detailed_exitcode_and_saved_plan(project: Path) -> None:
     result = hubprops("plan", "--sandbox", "--detailed-exitcode", "-o", "out/plan.json")
     assert result.exit_code == 2, result.output
-    assert "hubprops apply out/plan.json" in result.stderr
+    assert "hubprops apply --sandbox out/plan.json" in result.stderr
     saved = read_plan(project / "out" / "plan.json")
     assert saved.summary == {"create": 40, "update": 0, "archive": 0}
     assert saved.portal_id == 12345678

@@ -57,10 +57,9 @@ def check_converges(url: str, cwd: Path, count: int) -> None:
         mine = [p for p in remote if p["name"].startswith(object_type[0] + "_")]
         assert len(mine) == count
         entry = portal_objects(lock)[object_type]
-        # The lock never claims what HubSpot lacks. (Properties whose create was acknowledged
-        # just before the kill are recorded once the planner lists them in Plan.in_sync: see
-        # test_applier's xfail test.)
-        assert set(entry["properties"]) <= {p["name"] for p in mine}
+        # The lock records exactly what HubSpot holds: properties whose create was acknowledged
+        # just before the kill are adopted through Plan.in_sync by the final apply.
+        assert set(entry["properties"]) == {p["name"] for p in mine}
         assert entry["last_sync"]["status"] == "completed"
 
 
