@@ -6,6 +6,17 @@ import os
 
 import pytest
 
+RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--record-mode",
+        default="none",
+        choices=RECORD_MODES,
+        help="vcrpy record mode for tests/hubspot/test_cassettes.py (rewrite: delete, record)",
+    )
+
 
 @pytest.fixture(autouse=True)
 def _no_real_hubspot(monkeypatch: pytest.MonkeyPatch) -> None:

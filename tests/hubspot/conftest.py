@@ -2,9 +2,8 @@
 sandbox, and the tiny ``--record-mode`` option for the vcrpy cassette tests.
 
 ``--record-mode`` (none | once | new_episodes | all | rewrite; default none) decides whether
-``test_cassettes.py`` replays its cassettes (the default, and CI) or records them again. Since
-pytest only reads options from conftest files it loads at start-up, give this folder on the
-command line when recording::
+``test_cassettes.py`` replays its cassettes (the default, and CI) or records them again (the
+option is declared in tests/conftest.py so that pytest knows it from any folder)::
 
     pytest tests/hubspot/test_cassettes.py --record-mode=rewrite           # against the sandbox
     HUBPROPS_LIVE=1 HUBSPOT_ACCESS_TOKEN=pat-... \
@@ -22,16 +21,6 @@ import pytest
 from hubprops.hubspot import HubSpotClient, RateLimiter, RetryPolicy
 
 TEST_TOKEN = "pat-na1-test-token-0000"
-RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--record-mode",
-        default="none",
-        choices=RECORD_MODES,
-        help="vcrpy record mode for tests/hubspot/test_cassettes.py (rewrite: delete, record)",
-    )
 
 
 class FakeClock:
