@@ -30,6 +30,9 @@ TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
 API_BASE_ENV = "HUBPROPS_API_BASE"
 DEFAULT_API_BASE = "https://api.hubapi.com"
 SANDBOX_STATE = ".hubprops/sandbox.json"
+#: Same as hubprops.definitions.DEFAULT_DIRECTORY; kept here so that light commands (status)
+#: do not import the definitions loader and jsonschema.
+DEFAULT_DEFINITIONS = "definitions"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,6 +129,35 @@ def remote_options(func: F) -> F:
         return func(*args, remote=RemoteOptions(api_base, portal, sandbox), **kw)
 
     return wrapper  # type: ignore[return-value]
+
+
+def lock_option(help_text: str) -> Callable[[F], F]:
+    """``--lock FILE`` (default hubprops.lock.json), passed on as ``lock_path``."""
+    from hubprops.lockfile import DEFAULT_LOCK_PATH
+
+    return click.option(
+        "--lock",
+        "lock_path",
+        default=DEFAULT_LOCK_PATH,
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help=help_text,
+    )
+
+
+def definitions_option(
+    *, default: str | None = DEFAULT_DEFINITIONS, note: str = ""
+) -> Callable[[F], F]:
+    """``-d/--dir DIR``: the definitions folder (or one file), passed on as ``directory``."""
+    return click.option(
+        "-d",
+        "--dir",
+        "directory",
+        default=default,
+        show_default=default is not None,
+        help="Definitions folder (every *.yaml, *.yml, *.json under it) or a single file"
+        + (f" (default {DEFAULT_DEFINITIONS}/; {note})." if note else "."),
+    )
 
 
 @contextmanager

@@ -11,41 +11,29 @@ import click
 from hubprops.applier import ApplyResult, apply_plan, needs_apply
 from hubprops.cli._applyui import progress_reporter, sigint_sets
 from hubprops.cli._common import (
+    DEFAULT_DEFINITIONS,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_OK,
     RemoteOptions,
+    definitions_option,
     echo_err,
     error_boundary,
+    lock_option,
     open_client,
     remote_options,
 )
 from hubprops.errors import ConfigError
-from hubprops.lockfile import DEFAULT_LOCK_PATH, load_lock, save_lock
+from hubprops.lockfile import load_lock, save_lock
 from hubprops.lockguard import acquire
 from hubprops.plans import Plan, PlanOptions
 from hubprops.render.apply import render_failures, render_summary
 
-DEFAULT_DEFINITIONS = "definitions"
-
 
 @click.command()
 @click.argument("plan_file", required=False, metavar="[PLAN]", type=click.Path(dir_okay=False))
-@click.option(
-    "--lock",
-    "lock_path",
-    default=DEFAULT_LOCK_PATH,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Lock file to update.",
-)
-@click.option(
-    "-d",
-    "--definitions",
-    "definitions_dir",
-    default=None,
-    help=f"Definitions folder (default {DEFAULT_DEFINITIONS}/; not with PLAN).",
-)
+@lock_option("Lock file to update.")
+@definitions_option(default=None, note="not with PLAN")
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (no PLAN given).")
 @click.option(
     "--object",
@@ -67,7 +55,7 @@ DEFAULT_DEFINITIONS = "definitions"
 def apply(
     plan_file: str | None,
     lock_path: str,
-    definitions_dir: str | None,
+    directory: str | None,
     auto_approve: bool,
     objects: tuple[str, ...],
     prune: bool,
@@ -81,7 +69,7 @@ def apply(
         shaping = [
             n
             for n, v in (
-                ("-d/--definitions", definitions_dir),
+                ("-d/--dir", directory),
                 ("--object", objects),
                 ("--prune", prune),
                 ("--allow-destructive", allow_destructive),
@@ -106,7 +94,7 @@ def apply(
             portal = remote.portal
         else:
             plan = _fresh_plan(
-                client, lock_path, definitions_dir, objects, prune, allow_destructive, remote
+                client, lock_path, directory, objects, prune, allow_destructive, remote
             )
             portal = plan.portal_id  # plan_against just read it (or took --portal)
             approved = auto_approve or not plan.has_changes
@@ -148,7 +136,7 @@ def _saved_plan(path: str, remote: RemoteOptions) -> Plan:
 def _fresh_plan(
     client: Any,
     lock_path: str,
-    definitions_dir: str | None,
+    directory: str | None,
     objects: tuple[str, ...],
     prune: bool,
     allow_destructive: bool,
@@ -159,7 +147,7 @@ def _fresh_plan(
     from hubprops.remote import plan_against
     from hubprops.render.plan import render_plan_text
 
-    loaded = load_definitions(definitions_dir or DEFAULT_DEFINITIONS)
+    loaded = load_definitions(directory or DEFAULT_DEFINITIONS)
     for warning in loaded.warnings:
         echo_err(str(warning))
     options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)

@@ -17,14 +17,16 @@ from hubprops.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
     RemoteOptions,
+    definitions_option,
     echo_err,
     error_boundary,
+    lock_option,
     open_client,
     remote_options,
 )
-from hubprops.definitions import DEFAULT_DIRECTORY, load_definitions
+from hubprops.definitions import load_definitions
 from hubprops.errors import ConfigError, HubpropsError
-from hubprops.lockfile import DEFAULT_LOCK_PATH, load_lock
+from hubprops.lockfile import load_lock
 from hubprops.planfile import encode, write_plan
 from hubprops.plans import Plan, PlanOptions
 from hubprops.render.plan import render_error_json, render_plan
@@ -33,28 +35,14 @@ FORMATS = ("text", "json", "markdown")
 
 
 @click.command()
-@click.option(
-    "-d",
-    "--dir",
-    "directory",
-    default=DEFAULT_DIRECTORY,
-    show_default=True,
-    help="Definitions folder (every *.yaml, *.yml, *.json under it) or a single file.",
-)
+@definitions_option()
 @click.option("-o", "--out", type=click.Path(dir_okay=False), help="Save the plan to this file.")
 @click.option("--object", "objects", multiple=True, metavar="TYPE", help="Plan only this type.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes.")
 @click.option("--prune", is_flag=True, help="Archive what the lock records but no longer defined.")
 @click.option("--allow-destructive", is_flag=True, help="Include changes that may lose data.")
-@click.option(
-    "--lock",
-    "lock_path",
-    default=DEFAULT_LOCK_PATH,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Lock file: what hubprops manages in each portal.",
-)
+@lock_option("Lock file: what hubprops manages in each portal.")
 @remote_options
 @error_boundary
 def plan(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from hubprops.cli._common import EXIT_OK, error_boundary
-from hubprops.lockfile import DEFAULT_LOCK_PATH, load_lock
+from hubprops.cli._common import EXIT_OK, error_boundary, lock_option
+from hubprops.lockfile import load_lock
 from hubprops.lockguard import running_holder
 from hubprops.render.status import render_status_json, render_status_text
 from hubprops.status import choose_portal, status_data
@@ -21,14 +21,7 @@ from hubprops.status import choose_portal, status_data
     show_default=True,
     help="json prints the status endpoint's data object.",
 )
-@click.option(
-    "--lock",
-    "lock_path",
-    default=DEFAULT_LOCK_PATH,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Lock file to read.",
-)
+@lock_option("Lock file to read.")
 @click.option("--portal", type=int, default=None, help="Portal id (default: most recently synced).")
 @error_boundary
 def status(sync_type: str, fmt: str, lock_path: str, portal: int | None) -> int:

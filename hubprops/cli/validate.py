@@ -13,21 +13,14 @@ from pathlib import Path
 
 import click
 
-from hubprops.cli._common import EXIT_ERROR, EXIT_OK, error_boundary
-from hubprops.definitions import DEFAULT_DIRECTORY, load_definitions
+from hubprops.cli._common import EXIT_ERROR, EXIT_OK, definitions_option, error_boundary
+from hubprops.definitions import load_definitions
 from hubprops.errors import DefinitionError, Diagnostic
 from hubprops.models import Definitions
 
 
 @click.command()
-@click.option(
-    "-d",
-    "--dir",
-    "directory",
-    default=DEFAULT_DIRECTORY,
-    show_default=True,
-    help="Definitions folder (every *.yaml, *.yml, *.json under it) or a single file.",
-)
+@definitions_option()
 @click.option(
     "--format",
     "output_format",
