@@ -41,21 +41,15 @@ from hubprops.errors import (
 from hubprops.lockfile import Lock, SyncStatus
 from hubprops.models import RemoteObject, RemoteState
 from hubprops.planfile import check_portal, check_stale
-from hubprops.plans import Action, Change, Kind, Plan
+from hubprops.plans import APPLY_STAGES, Action, Change, Kind, Plan
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
 
 __all__ = ["STAGES", "ApplyResult", "ChangeResult", "Progress", "apply_plan", "needs_apply"]
 
-#: The order of apply, written once: (kind, actions) per stage.
-STAGES: tuple[tuple[Kind, tuple[Action, ...]], ...] = (
-    (Kind.GROUP, (Action.CREATE, Action.UPDATE)),
-    (Kind.PROPERTY, (Action.CREATE,)),
-    (Kind.PROPERTY, (Action.UPDATE,)),
-    (Kind.PROPERTY, (Action.ARCHIVE,)),
-    (Kind.GROUP, (Action.ARCHIVE,)),
-)
+#: The order of apply (defined once, in plans.py, where the planner sorts by it too).
+STAGES = APPLY_STAGES
 #: Errors after which no further request can succeed: apply stops starting new ones.
 FATAL = (AuthenticationError, DailyLimitReached)
 DEFAULT_BATCH = 100

@@ -27,7 +27,7 @@ from hubprops.errors import DestructiveChangeBlocked, PlanError
 from hubprops.lockfile import Lock
 from hubprops.models import Definitions, ObjectDefinitions, RemoteState, canonical_object_type
 from hubprops.normalize import digest, normalize_definition, normalize_group_definition
-from hubprops.plans import Action, Kind, Plan, PlanOptions
+from hubprops.plans import APPLY_ORDER, Plan, PlanOptions
 
 __all__ = [
     "APPLY_ORDER",
@@ -40,16 +40,6 @@ __all__ = [
     "property_body",
     "sensitivities",
 ]
-
-#: The order of apply, written once; within each step: object type, then name.
-APPLY_ORDER: tuple[tuple[Kind, Action], ...] = (
-    (Kind.GROUP, Action.CREATE),
-    (Kind.GROUP, Action.UPDATE),
-    (Kind.PROPERTY, Action.CREATE),
-    (Kind.PROPERTY, Action.UPDATE),
-    (Kind.PROPERTY, Action.ARCHIVE),
-    (Kind.GROUP, Action.ARCHIVE),
-)
 
 
 def object_types_in_scope(

@@ -30,6 +30,23 @@ class Kind(str, enum.Enum):
     GROUP = "group"
 
 
+#: The order of apply, written once. Apply runs one stage at a time, each over every object type
+#: at once; a plan lists its changes in the flattened order (within a step: object type, then
+#: name). Groups come first so properties can use them, group archives last, after the
+#: properties in them.
+APPLY_STAGES: tuple[tuple[Kind, tuple[Action, ...]], ...] = (
+    (Kind.GROUP, (Action.CREATE, Action.UPDATE)),
+    (Kind.PROPERTY, (Action.CREATE,)),
+    (Kind.PROPERTY, (Action.UPDATE,)),
+    (Kind.PROPERTY, (Action.ARCHIVE,)),
+    (Kind.GROUP, (Action.ARCHIVE,)),
+)
+#: ``APPLY_STAGES`` flattened: one (kind, action) step after the other.
+APPLY_ORDER: tuple[tuple[Kind, Action], ...] = tuple(
+    (kind, action) for kind, actions in APPLY_STAGES for action in actions
+)
+
+
 class FieldDiff(BaseModel):
     """One field that differs: ``before`` is HubSpot's value, ``after`` the definition's.
     ``field`` is a HubSpot field name, or a dotted path for nested values (``options``)."""
