@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,28 @@ def write_all(folder: Path, count: int, suffix: str = "") -> None:
 def updated_so_far(lock: dict[str, Any]) -> int:
     objects = portal_objects(lock) if lock.get("portals") else {}
     return sum((o.get("last_sync") or {}).get("updated", 0) for o in objects.values())
+
+
+def updated_in_hubspot(url: str) -> set[tuple[str, str]]:
+    return {
+        (t, p["name"])
+        for t in TYPES
+        for p in remote_properties(url, t)
+        if p["label"].endswith(" v2")
+    }
+
+
+def settled(read: Callable[[], set[tuple[str, str]]]) -> set[tuple[str, str]]:
+    """Read until two reads agree: a PATCH that reached the server just before the kill is
+    still served (and committed) by it afterwards, so the first read may be a moment early."""
+    last = read()
+    for _ in range(50):
+        time.sleep(0.2)
+        now = read()
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("HubSpot (the sandbox) kept changing after the apply was killed")
 
 
 def check_converges(url: str, cwd: Path, count: int) -> None:
@@ -87,12 +111,7 @@ def test_sigkill_during_updates(tmp_path: Path) -> None:
         lock = json.loads(lock_path.read_text())
         assert lock_errors(lock) == []
         assert all(o["last_sync"]["status"] == "in_progress" for o in portal_objects(lock).values())
-        done_in_hubspot = {
-            (t, p["name"])
-            for t in TYPES
-            for p in remote_properties(url, t)
-            if p["label"].endswith(" v2")
-        }
+        done_in_hubspot = settled(lambda: updated_in_hubspot(url))
         recorded = {
             (t, n)
             for t, o in portal_objects(lock).items()
