@@ -9,8 +9,10 @@ in one place, whether a change may lose data, and says why in words a reviewer u
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from hubprops.models import PropertyDef
@@ -60,6 +62,17 @@ def _options_by_value(normalized: Mapping[str, Any]) -> dict[str, Any]:
     return {str(o.get("value")): o for o in options} if isinstance(options, list) else {}
 
 
+@cache
+def _deepdiff_options() -> dict[str, Any]:
+    """deepdiff >= 8 reports a dict sharing under a third of its keys as one changed value
+    (``threshold_to_diff_deeper``), which would hide which options were removed or added: always
+    diff deeper. deepdiff 7 always did and does not know the option."""
+    from deepdiff import DeepDiff
+
+    known = inspect.signature(DeepDiff.__init__).parameters
+    return {"threshold_to_diff_deeper": 0} if "threshold_to_diff_deeper" in known else {}
+
+
 def field_diffs(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldDiff, ...]:
     """What differs between two normalized forms, one FieldDiff per field, sorted by field.
 
@@ -69,7 +82,7 @@ def field_diffs(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[Fi
     """
     from deepdiff import DeepDiff  # imported here: only modified items pay for it
 
-    tree = DeepDiff(_view(before), _view(after), view="tree")
+    tree = DeepDiff(_view(before), _view(after), view="tree", **_deepdiff_options())
     b_opts, a_opts = _options_by_value(before), _options_by_value(after)
     found: dict[str, FieldDiff] = {}
     for items in tree.values():

@@ -151,11 +151,14 @@ class PlanError(HubpropsError):
 class DestructiveChangeBlocked(PlanError):
     """The plan holds destructive changes and ``--allow-destructive`` was not given."""
 
-    def __init__(self, reasons: Sequence[str]) -> None:
+    def __init__(self, reasons: Sequence[str], *, changes: int | None = None) -> None:
+        """``reasons``: one line per reason (a change may have several); ``changes``: how many
+        changes they belong to (default: one per reason)."""
         self.reasons = tuple(reasons)
+        count = len(self.reasons) if changes is None else changes
         lines = "\n".join(f"  - {r}" for r in self.reasons)
         super().__init__(
-            f"Refusing: {len(self.reasons)} destructive change(s).\n{lines}\n"
+            f"Refusing: {count} destructive change(s).\n{lines}\n"
             "Re-run with --allow-destructive to include them."
         )
 

@@ -100,7 +100,8 @@ def plan(
         if c.destructive
     ]
     if blocked and not options.allow_destructive:
-        raise DestructiveChangeBlocked(blocked)
+        count = sum(1 for c in planner.changes if c.destructive)
+        raise DestructiveChangeBlocked(blocked, changes=count)
     order = {step: i for i, step in enumerate(APPLY_ORDER)}
     changes = sorted(
         planner.changes, key=lambda c: (order[(c.kind, c.action)], c.object_type, c.name)

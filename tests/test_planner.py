@@ -454,3 +454,47 @@ def test_unchanged_items_the_lock_does_not_record_are_in_sync() -> None:
     ]
     assert result.in_sync[1].digest == definition_digest(prop("email"))
     assert not result.has_changes
+
+
+def test_removing_most_options_is_still_listed_option_by_option() -> None:
+    """deepdiff reports a dict as one changed value when few keys are shared; the plan must
+    still name each removed option (here 2 of 8 stay)."""
+    values = ["a", "b", "c", "d", "e", "f", "g", "h"]
+    current = remote_prop(
+        "stage",
+        type="enumeration",
+        fieldType="radio",
+        options=[{"label": v.upper(), "value": v, "displayOrder": i} for i, v in enumerate(values)],
+    )
+    p = prop(
+        "stage",
+        type="enumeration",
+        fieldType="radio",
+        options=(OptionDef(label="A", value="a"), OptionDef(label="B", value="b")),
+    )
+    (change,) = make(defs(p), remote(current), allow_destructive=True).changes
+    assert {d.field for d in change.diffs} == {f"options[{v}]" for v in values[2:]}
+
+
+def test_adding_options_to_a_property_without_any_lists_each_option() -> None:
+    current = remote_prop("n", type="number", fieldType="number")
+    p = prop(
+        "n",
+        type="enumeration",
+        fieldType="select",
+        options=(OptionDef(label="One", value="1"), OptionDef(label="Two", value="2")),
+    )
+    (change,) = make(defs(p), remote(current), allow_destructive=True).changes
+    assert {d.field for d in change.diffs} == {"type", "fieldType", "options[1]", "options[2]"}
+
+
+def test_blocked_destructive_changes_are_counted_as_changes_not_reasons() -> None:
+    opts = [{"label": v, "value": v} for v in ("a", "b", "c")]
+    current = remote_prop("m", type="enumeration", fieldType="checkbox", options=opts)
+    p = prop(
+        "m", type="enumeration", fieldType="select", options=(OptionDef(label="a", value="a"),)
+    )
+    with pytest.raises(DestructiveChangeBlocked) as info:
+        make(defs(p), remote(current))
+    assert "Refusing: 1 destructive change(s)" in str(info.value)
+    assert len(info.value.reasons) == 3

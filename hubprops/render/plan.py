@@ -121,6 +121,11 @@ def _destructive(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def _destructive_count(data: dict[str, Any]) -> int:
+    """Destructive changes (one change may have several reasons)."""
+    return sum(1 for c in data["changes"] if c["destructive"])
+
+
 def _paint(line: str, color: bool) -> str:
     """Colour a change's header line by its symbol and a destructive note red."""
     stripped = line.lstrip()
@@ -142,7 +147,7 @@ def render_plan_text(data: dict[str, Any], *, color: bool = False) -> str:
     destructive = _destructive(data)
     if destructive:
         out.append("")
-        note = f"# destructive: {len(destructive)} change(s) allowed by --allow-destructive"
+        note = f"# destructive: {_destructive_count(data)} change(s) allowed by --allow-destructive"
         out.append(_paint(note, color))
     out.append("")
     last = summary_line(data)
@@ -179,7 +184,7 @@ def render_plan_markdown(data: dict[str, Any]) -> str:
     out += _md_rows(data, types)
     destructive = _destructive(data)
     if destructive:
-        out += ["", f"> **Warning: {len(destructive)} destructive change(s)**", ">"]
+        out += ["", f"> **Warning: {_destructive_count(data)} destructive change(s)**", ">"]
         out += [f"> - {line}" for line in destructive]
     for object_type in types:
         lines = _section(data, object_type)
