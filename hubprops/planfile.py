@@ -32,7 +32,14 @@ from hubprops.errors import (
 )
 from hubprops.fsutil import atomic_write, dumps_pretty
 from hubprops.models import RemoteState
-from hubprops.normalize import digest, remote_digest, remote_group_digest
+from hubprops.normalize import (
+    digest,
+    field_order,
+    normalize_remote,
+    normalize_remote_group,
+    remote_digest,
+    remote_group_digest,
+)
 from hubprops.plans import Action, Change, Kind, Plan
 
 FORMAT_VERSION = 1
@@ -172,6 +179,28 @@ def check_stale(plan: Plan, remote: RemoteState) -> None:
             continue
         now = remote_digest(current) if is_property else remote_group_digest(current)
         if now != change.before_digest:
-            moved.append(f"{what} changed in HubSpot since the plan was made")
+            moved.append(
+                f"{what} changed in HubSpot since the plan was made ({_moved(change, current)})"
+            )
     if moved:
         raise StalePlan(moved)
+
+
+def _moved(change: Change, current: dict[str, Any]) -> str:
+    """Which of the fields the plan looked at differ now; HubSpot may also have changed a field
+    the definitions leave alone (the digest covers every field a definition could manage)."""
+    before = change.before or {}
+    normalize = normalize_remote if change.kind is Kind.PROPERTY else normalize_remote_group
+    now = normalize(current, before)
+    fields = sorted((f for f in before if now[f] != before[f]), key=field_order)
+    if not fields:
+        return "in a field the definitions do not set"
+    return ", ".join(
+        f"{f}: {_short(before[f])} -> {_short(now[f])}" if f != "options" else "options"
+        for f in fields
+    )
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."

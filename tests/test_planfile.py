@@ -193,13 +193,24 @@ def test_stale_plan_names_what_moved() -> None:
         check_stale(sample_plan(), remote_state(props, groups))
     assert set(info.value.moved) == {
         "group contacts.made to create now exists in HubSpot",
-        "group contacts.g changed in HubSpot since the plan was made",
+        'group contacts.g changed in HubSpot since the plan was made (label: "G" -> "Changed")',
         "property contacts.new to create now exists in HubSpot",
-        "property contacts.upd changed in HubSpot since the plan was made",
+        "property contacts.upd changed in HubSpot since the plan was made "
+        '(label: "upd" -> "Edited by hand")',
         "property contacts.gone to archive no longer exists in HubSpot",
         "group contacts.old to archive no longer exists in HubSpot",
     }
     assert "stale" in str(info.value)
+
+
+def test_stale_plan_says_when_hubspot_moved_a_field_the_definition_leaves_alone() -> None:
+    props = {"upd": remote_prop("upd", hidden=True), "gone": remote_prop("gone")}
+    with pytest.raises(StalePlan) as info:
+        check_stale(sample_plan(), remote_state(props, GROUPS))
+    assert info.value.moved == (
+        "property contacts.upd changed in HubSpot since the plan was made "
+        "(in a field the definitions do not set)",
+    )
 
 
 def test_object_types_not_read_are_not_checked() -> None:

@@ -8,6 +8,7 @@ Reads the definitions and the lock, makes a constant number of GET requests per 
 
 from __future__ import annotations
 
+import shlex
 import sys
 
 import click
@@ -26,7 +27,7 @@ from hubprops.cli._common import (
 )
 from hubprops.definitions import load_definitions
 from hubprops.errors import ConfigError, HubpropsError
-from hubprops.lockfile import load_lock
+from hubprops.lockfile import DEFAULT_LOCK_PATH, load_lock
 from hubprops.planfile import encode, write_plan
 from hubprops.plans import Plan, PlanOptions
 from hubprops.render.plan import render_error_json, render_plan
@@ -69,9 +70,18 @@ def plan(
         return EXIT_ERROR
     click.echo(render_plan(encode(made), fmt, color=sys.stdout.isatty()), nl=False)
     if out:
-        flag = " --sandbox" if remote.sandbox else ""
-        echo_err(f"Saved the plan to {out}. To apply exactly this plan: hubprops apply{flag} {out}")
+        hint = _apply_hint(out, lock_path, remote)
+        echo_err(f"Saved the plan to {out}. To apply exactly this plan: {hint}")
     return EXIT_CHANGES if detailed_exitcode and made.has_changes else EXIT_OK
+
+
+def _apply_hint(out: str, lock_path: str, remote: RemoteOptions) -> str:
+    """The apply command for this plan, with the options it was made with that apply needs."""
+    words = ["hubprops", "apply"]
+    words += ["--sandbox"] if remote.sandbox else []
+    words += ["--portal", str(remote.portal)] if remote.portal is not None else []
+    words += ["--lock", lock_path] if lock_path != DEFAULT_LOCK_PATH else []
+    return " ".join(shlex.quote(w) for w in [*words, out])
 
 
 def _make_plan(directory: str, lock_path: str, options: PlanOptions, remote: RemoteOptions) -> Plan:

@@ -71,6 +71,15 @@ def test_detailed_exitcode_and_saved_plan(project: Path) -> None:
     assert again.stdout.rstrip().endswith("No changes.")
 
 
+def test_saved_plan_hint_names_the_portal_and_lock_apply_needs(project: Path) -> None:
+    result = hubprops(
+        "plan", "--sandbox", "--portal", "999", "--lock", "staging lock.json", "-o", "p.json"
+    )
+    assert result.exit_code == 0, result.output
+    hint = "hubprops apply --sandbox --portal 999 --lock 'staging lock.json' p.json"
+    assert hint in result.stderr
+
+
 def test_format_json(project: Path) -> None:
     result = hubprops("plan", "--sandbox", "--format", "json")
     assert result.exit_code == 0
