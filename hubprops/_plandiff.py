@@ -1,5 +1,5 @@
-"""The planner's small pure helpers: the keyed differ, field-level diffs, destructiveness,
-HubSpot's field rules and the PropertyCreate body of a definition.
+"""The planner's small pure helpers: the keyed differ, field-level diffs, destructiveness and
+the PropertyCreate body of a definition (HubSpot's field rules are in ``_planrules``).
 
 ``diff_keys`` is the whole differ: after normalization, two dicts keyed by name give added,
 removed, modified and unchanged names in sorted order. ``field_diffs`` runs deepdiff only on the
@@ -146,19 +146,6 @@ def destructive_reasons(
 def group_archive_reason() -> str:
     """The reason shown for archiving a group."""
     return "archive: the group is removed from HubSpot"
-
-
-#: What HubSpot needs to create a property, besides its name (API-FACTS section 3).
-REQUIRED_ON_CREATE = ("label", "type", "fieldType", "groupName")
-#: Absent from PropertyUpdate: fixed when the property is created.
-NOT_PATCHABLE = frozenset(
-    {"name", "hasUniqueValue", "dataSensitivity", "externalOptions", "referencedObjectType"}
-)
-#: What may change on a property whose modificationMetadata.readOnlyDefinition is true (plus
-#: options when readOnlyOptions is false). The sandbox enforces the same rule.
-READ_ONLY_DEFINITION_EDITABLE = frozenset(
-    {"label", "description", "groupName", "displayOrder", "hidden", "formField"}
-)
 
 
 def property_body(p: PropertyDef) -> dict[str, Any]:

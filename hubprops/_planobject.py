@@ -3,26 +3,23 @@
 ``ObjectPlanner`` normalizes both sides, diffs the keyed dicts and turns added names into
 creates, modified ones into updates, and names the lock records but the definitions dropped
 into archives (``--prune``) or kept items; it collects every problem instead of stopping at the
-first. HubSpot's rules checked here: what a create needs, which group exists, what PATCH can
-never change, and what a HubSpot-defined property (``readOnlyDefinition``) lets you change.
+first. HubSpot's rules (``_planrules``: what a create needs, what PATCH can never change, what a
+HubSpot-defined property lets you change) and which group exists are checked here.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from hubprops._plandiff import (
-    NOT_PATCHABLE,
-    READ_ONLY_DEFINITION_EDITABLE,
-    REQUIRED_ON_CREATE,
     destructive_reasons,
     diff_keys,
     field_diffs,
     group_archive_reason,
     property_body,
 )
+from hubprops._planrules import create_problems, update_problems
 from hubprops.lockfile import LockedGroup, LockedObject, LockedProperty
 from hubprops.models import GroupDef, ObjectDefinitions, PropertyDef, RemoteObject
 from hubprops.normalize import (
@@ -37,10 +34,6 @@ from hubprops.normalize import (
     remote_group_digest,
 )
 from hubprops.plans import Action, Change, InSync, KeptItem, Kind, PlanOptions
-
-
-def _js(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 class ObjectPlanner:
@@ -153,14 +146,10 @@ class ObjectPlanner:
     def _create_property(
         self, t: str, p: PropertyDef, after: dict[str, Any], known_groups: set[str]
     ) -> None:
-        missing = [f for f in REQUIRED_ON_CREATE if f not in after]
-        if missing:
-            self.problem(
-                p,
-                f"cannot create {t} property {p.name!r}: missing "
-                f"{', '.join(missing)} (HubSpot needs name, label, type, fieldType and "
-                "groupName to create a property)",
-            )
+        problems = create_problems(t, p.name, after)
+        for problem in problems:
+            self.problem(p, problem)
+        if problems:
             return
         if after["groupName"] not in known_groups:
             self._unknown_group(t, p, after["groupName"])
@@ -193,29 +182,10 @@ class ObjectPlanner:
         after: dict[str, Any],
     ) -> None:
         changed = [f for f in after if before.get(f) != after[f]]
-        bad = False
-        for f in (f for f in changed if f in NOT_PATCHABLE):
-            bad = True
-            self.problem(
-                p,
-                f"{f} of {t} property {p.name!r} cannot be changed after creation "
-                f"(HubSpot has {_js(before.get(f))}, the definition says {_js(after[f])}); "
-                "archive it and recreate it under another name, or match HubSpot's value",
-            )
-        meta = found.get("modificationMetadata") or {}
-        if meta.get("readOnlyDefinition"):
-            editable = set(READ_ONLY_DEFINITION_EDITABLE)
-            if meta.get("readOnlyOptions") is False:
-                editable.add("options")
-            for f in (f for f in changed if f not in editable and f not in NOT_PATCHABLE):
-                bad = True
-                self.problem(
-                    p,
-                    f"{f} of HubSpot-defined {t} property {p.name!r} is read-only "
-                    f"(HubSpot has {_js(before.get(f))}, the definition says {_js(after[f])}); "
-                    f"remove {f} from the definition or match HubSpot's value",
-                )
-        if bad:
+        problems = update_problems(t, p.name, found, before, after, changed)
+        for problem in problems:
+            self.problem(p, problem)
+        if problems:
             return
         body = property_body(p)
         reasons = destructive_reasons(before, after)

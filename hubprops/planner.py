@@ -16,13 +16,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from hubprops import __version__
-from hubprops._plandiff import (
-    NOT_PATCHABLE,
-    READ_ONLY_DEFINITION_EDITABLE,
-    REQUIRED_ON_CREATE,
-    property_body,
-)
+from hubprops._plandiff import property_body
 from hubprops._planobject import ObjectPlanner
+from hubprops._planrules import NOT_PATCHABLE, READ_ONLY_DEFINITION_EDITABLE, REQUIRED_ON_CREATE
 from hubprops.errors import DestructiveChangeBlocked, PlanError
 from hubprops.lockfile import Lock
 from hubprops.models import Definitions, ObjectDefinitions, RemoteState, canonical_object_type

@@ -314,6 +314,15 @@ def test_fields_fixed_at_creation(field: str, value: Any) -> None:
         make(defs(prop("x", **{field: value})), remote(remote_prop("x")))
 
 
+def test_fixed_field_of_a_hubspot_defined_property_does_not_suggest_archiving_it() -> None:
+    current = remote_prop("email", hubspotDefined=True)
+    with pytest.raises(PlanError) as info:
+        make(defs(prop("email", hasUniqueValue=True)), remote(current))
+    assert "cannot be changed after creation" in str(info.value)
+    assert "HubSpot-defined properties cannot be archived" in str(info.value)
+    assert "archive it and recreate it" not in str(info.value)
+
+
 def hubspot_defined(name: str, read_only_options: bool | None) -> dict[str, Any]:
     meta: dict[str, Any] = {"archivable": False, "readOnlyDefinition": True, "readOnlyValue": False}
     if read_only_options is not None:
