@@ -55,7 +55,7 @@ def _reconcile(
     client: HubSpotClient, object_type: str, sent: dict[str, Any], what: str
 ) -> dict[str, Any]:
     name = str(sent.get("name"))
-    found = require_same("property", name, sent, client.get_property(object_type, name), what)
+    found = require_same("property", name, sent, client.read_back(object_type, sent), what)
     client.stats.add("reconciled")
     return found
 
@@ -69,7 +69,7 @@ def _one_by_one(
     for sent in chunk:
         name = str(sent.get("name"))
         try:
-            remote = client.get_property(object_type, name)
+            remote = client.read_back(object_type, sent)
             if remote is None:
                 result.results.append(client.create_property(object_type, sent))
             elif answer.resent:

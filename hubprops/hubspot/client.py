@@ -151,10 +151,27 @@ class HubSpotClient:
         body = self._json(self._send("GET", f"{self._props(object_type)}/groups"))
         return list(body.get("results") or [])
 
-    def get_property(self, object_type: str, name: str) -> dict[str, Any] | None:
-        """One property, or None if HubSpot has no such (active) property."""
-        answer = self._send("GET", f"{self._props(object_type)}/{_q(name)}")
+    def get_property(
+        self, object_type: str, name: str, *, data_sensitivity: str | None = None
+    ) -> dict[str, Any] | None:
+        """One property, or None if HubSpot has no such (active) property.
+
+        Like the list call, HubSpot only shows ``non_sensitive`` properties unless
+        ``data_sensitivity`` asks for ``sensitive`` or ``highly_sensitive`` ones.
+        """
+        params = {"dataSensitivity": data_sensitivity} if data_sensitivity else None
+        answer = self._send("GET", f"{self._props(object_type)}/{_q(name)}", params=params)
         return None if answer.status == 404 else self._json(answer)
+
+    def read_back(self, object_type: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The property a create ``body`` names, read at the sensitivity ``body`` asked for
+        (a sensitive property is invisible to a plain read)."""
+        sensitivity = body.get("dataSensitivity")
+        return self.get_property(
+            object_type,
+            str(body.get("name")),
+            data_sensitivity=sensitivity if isinstance(sensitivity, str) else None,
+        )
 
     def get_group(self, object_type: str, name: str) -> dict[str, Any] | None:
         """One property group, or None if HubSpot has no such group."""
@@ -171,7 +188,7 @@ class HubSpotClient:
         answer = self._send("POST", self._props(object_type), json=body)
         if answer.status == 409 and answer.resent:
             name = str(body.get("name"))
-            remote = self.get_property(object_type, name)
+            remote = self.read_back(object_type, body)
             found = require_same("property", name, body, remote, answer.what)
             self.stats.add("reconciled")
             return found
@@ -194,7 +211,7 @@ class HubSpotClient:
         answer = self._send("PATCH", f"{self._props(object_type)}/{_q(name)}", json=body)
         result = self._json(answer)
         if answer.resent:
-            require_same("property", name, body, result, answer.what)
+            require_same("property", name, body, result, answer.what, update=True)
         return result
 
     def archive_property(self, object_type: str, name: str) -> None:
@@ -233,7 +250,7 @@ class HubSpotClient:
         answer = self._send("PATCH", f"{self._props(object_type)}/groups/{_q(name)}", json=body)
         result = self._json(answer)
         if answer.resent:
-            require_same("group", name, body, result, answer.what)
+            require_same("group", name, body, result, answer.what, update=True)
         return result
 
     def archive_group(self, object_type: str, name: str) -> None:

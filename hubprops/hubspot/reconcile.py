@@ -2,9 +2,10 @@
 
 A create whose answer was lost and whose retry meets 409 "already exists" is read back and
 compared with what was sent: equal means our first attempt was applied (success, never a
-duplicate and never a false failure); different means someone else owns that name (Conflict).
-Only the fields we sent are compared; options by value and label (HubSpot adds displayOrder,
-hidden and description defaults of its own).
+duplicate and never a false failure); different means someone else owns that name (Conflict,
+never a false success). Only the fields we sent are compared; options by value, each with the
+fields sent for it (HubSpot adds displayOrder, hidden and description defaults of its own to
+options that leave them out).
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from typing import Any
 from hubprops.errors import Conflict
 
 GROUP_FIELDS = ("name", "label", "displayOrder")
-_EMPTY: tuple[Any, ...] = (False, "", None, [], {})
+
+
+def _is_empty(value: Any) -> bool:
+    """A value HubSpot may leave out of its answer: false, "", null, [] or {} (not 0)."""
+    return value is None or value is False or value == "" or value == [] or value == {}
 
 
 def _options_key(options: Any) -> list[tuple[str, str]]:
@@ -25,31 +30,64 @@ def _options_key(options: Any) -> list[tuple[str, str]]:
     )
 
 
+def _field_differs(key: str, want: Any, remote: dict[str, Any]) -> bool:
+    """Does ``remote`` hold something else than ``want`` for ``key``?
+
+    Lenient only where HubSpot may answer differently for the same definition: a missing key
+    for an empty default, and any position for a displayOrder of -1 ("after the others").
+    """
+    if key == "displayOrder" and want == -1:
+        return False
+    if key not in remote and _is_empty(want):
+        return False  # HubSpot omits some defaults (API-FACTS section 3)
+    return bool(remote.get(key) != want)
+
+
+def _option_differences(want: Any, have: Any) -> list[str]:
+    """Options compared by value: the same values, each with the label and every other
+    field that was sent for it (description, hidden, displayOrder)."""
+    sent = [o for o in want if isinstance(o, dict)] if isinstance(want, list) else []
+    held = [o for o in have if isinstance(o, dict)] if isinstance(have, list) else []
+    remote = {str(o.get("value")): o for o in held}
+    if sorted(str(o.get("value")) for o in sent) != sorted(remote):
+        return [f"options: sent {_options_key(want)}, HubSpot has {_options_key(have)}"]
+    out: list[str] = []
+    for option in sent:
+        value = str(option.get("value"))
+        for key in sorted(option):
+            if key != "value" and _field_differs(key, option[key], remote[value]):
+                out.append(
+                    f"options[{value!r}].{key}: sent {option[key]!r}, "
+                    f"HubSpot has {remote[value].get(key)!r}"
+                )
+    return out
+
+
 def differences(sent: dict[str, Any], remote: dict[str, Any]) -> list[str]:
     """The fields of ``sent`` that ``remote`` does not hold, as readable lines."""
     out: list[str] = []
     for key in sorted(sent):
         want = sent[key]
-        have = remote.get(key)
         if key == "options":
-            if _options_key(want) != _options_key(have):
-                out.append(f"options: sent {_options_key(want)}, HubSpot has {_options_key(have)}")
-            continue
-        if key == "displayOrder" and want == -1:
-            continue  # -1 means "after the others": HubSpot may answer with the position it chose
-        if key not in remote and want in _EMPTY:
-            continue  # HubSpot omits some defaults (API-FACTS section 3)
-        if have != want:
-            out.append(f"{key}: sent {want!r}, HubSpot has {have!r}")
+            out.extend(_option_differences(want, remote.get(key)))
+        elif _field_differs(key, want, remote):
+            out.append(f"{key}: sent {want!r}, HubSpot has {remote.get(key)!r}")
     return out
 
 
 def require_same(
-    kind: str, name: str, sent: dict[str, Any], remote: dict[str, Any] | None, what: str
+    kind: str,
+    name: str,
+    sent: dict[str, Any],
+    remote: dict[str, Any] | None,
+    what: str,
+    *,
+    update: bool = False,
 ) -> dict[str, Any]:
     """Return ``remote`` if it holds what was sent, else raise Conflict naming the differences.
 
-    ``kind`` is "property" or "group"; ``what`` names the call whose answer was lost.
+    ``kind`` is "property" or "group"; ``what`` names the call whose answer was lost;
+    ``update`` says it was a PATCH (``remote`` is then the retried PATCH's answer).
     """
     if remote is None:
         raise Conflict(
@@ -58,6 +96,14 @@ def require_same(
             status=409,
         )
     diffs = differences(sent, remote)
+    if diffs and update:
+        raise Conflict(
+            f"{what}: our earlier attempt's answer was lost and the retried update left "
+            f"{kind} {name!r} with other values than we sent (is someone else changing it at "
+            "the same time?); run plan again",
+            status=409,
+            details=diffs,
+        )
     if diffs:
         raise Conflict(
             f"{what}: {kind} {name!r} already exists in HubSpot with other values than ours "

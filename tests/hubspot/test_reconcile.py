@@ -8,13 +8,16 @@ emulator is exercised in ``test_client.py``. These tests pin the exact reconcili
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import httpx
 import pytest
 
 from hubprops.errors import Conflict, NotFound
+from hubprops.hubspot import HubSpotClient, RetryPolicy
 from hubprops.hubspot.reconcile import differences
+from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
 from tests.hubspot.conftest import ClientFactory
 
 PROPS = "/crm/v3/properties/contacts"
@@ -191,7 +194,7 @@ def test_lost_group_archive_then_404_is_success(mock_client: ClientFactory) -> N
     assert client.stats.reconciled == 1
 
 
-def test_differences_compare_options_by_value_and_label_only() -> None:
+def test_differences_compare_options_by_value_whatever_their_order() -> None:
     remote = LossyHubSpot().stored(BODY)
     remote["options"].reverse()
     assert differences(BODY, remote) == []
@@ -207,3 +210,125 @@ def test_differences_accept_omitted_defaults_and_minus_one_order() -> None:
     assert differences({"name": "a", "hidden": True}, {"name": "a"}) == [
         "hidden: sent True, HubSpot has None"
     ]
+    assert differences({"name": "a", "displayOrder": 0}, {"name": "a"}) == [
+        "displayOrder: sent 0, HubSpot has None"  # 0 is a position, not an empty default
+    ]
+
+
+def _sandbox_client(transport: httpx.BaseTransport) -> HubSpotClient:
+    """A client on a sandbox transport whose retries cost no real time."""
+    retry = RetryPolicy(base_delay=0.0, rng=random.Random(0))
+    return HubSpotClient(SANDBOX_BASE_URL, "t", transport=transport, retry=retry)
+
+
+SENSITIVE = {
+    "name": "passport_no",
+    "label": "Passport number",
+    "type": "string",
+    "fieldType": "text",
+    "groupName": "contactinformation",
+    "dataSensitivity": "sensitive",
+}
+
+
+def test_lost_create_of_a_sensitive_property_is_reconciled() -> None:
+    # HubSpot (and the sandbox) hide sensitive properties from reads that do not ask for
+    # them: the read back must ask for the sensitivity that was sent, or it finds nothing.
+    sandbox = Sandbox(lost_response_rate=1.0)  # every write committed, its answer dropped
+    with _sandbox_client(sandbox.transport()) as client:
+        created = client.create_property("contacts", SENSITIVE)
+    assert created["name"] == "passport_no" and created["dataSensitivity"] == "sensitive"
+    assert client.stats.reconciled == 1
+    assert [(r.method, r.status, r.query) for r in sandbox.requests][-1] == (
+        "GET",
+        200,
+        {"dataSensitivity": "sensitive"},
+    )
+
+
+def test_lost_batch_create_of_sensitive_properties_is_reconciled() -> None:
+    sandbox = Sandbox()
+    bodies = [{**SENSITIVE, "name": f"passport_{i}"} for i in range(3)]
+    with _sandbox_client(LoseFirstWrite(sandbox)) as client:
+        result = client.create_properties("contacts", bodies)
+    assert result.ok, result.errors
+    assert sorted(r["name"] for r in result.results) == [b["name"] for b in bodies]
+    assert client.stats.reconciled == 3
+
+
+def test_lost_create_of_someone_elses_sensitive_property_is_a_conflict() -> None:
+    sandbox = Sandbox()
+    sandbox.put_property("contacts", {**SENSITIVE, "label": "Someone else's"})
+    client = _sandbox_client(LoseFirstWrite(sandbox, commit=False))
+    with client, pytest.raises(Conflict) as info:
+        client.create_property("contacts", SENSITIVE)
+    assert "label: sent 'Passport number', HubSpot has \"Someone else's\"" in str(info.value)
+    assert client.stats.reconciled == 0
+
+
+def test_options_that_differ_beyond_value_and_label_are_a_conflict(
+    mock_client: ClientFactory,
+) -> None:
+    # Someone else's property with the same options, one of them hidden: not what we sent.
+    hub = LossyHubSpot(lose=0)
+    sent = {**BODY, "options": [{**o, "hidden": False} for o in BODY["options"]]}
+    hub.props["service"] = hub.stored(BODY)
+    hub.props["service"]["options"][1]["hidden"] = True
+    client = mock_client(LoseFirstAnswer(hub))
+    with pytest.raises(Conflict) as info:
+        client.create_property("contacts", sent)
+    assert "options" in str(info.value) and "hidden" in str(info.value)
+
+
+def test_lost_patch_that_reads_back_different_says_so(mock_client: ClientFactory) -> None:
+    hub = LossyHubSpot(lose=0)
+    hub.props["service"] = hub.stored(BODY)
+
+    def rewriting(request: httpx.Request) -> httpx.Response:
+        response = hub(request)
+        if request.method == "PATCH":  # someone else's PATCH lands right after ours
+            hub.props["service"]["label"] = "Theirs"
+            if hub.log.count(("PATCH", PROPS + "/service", 200)) == 1:
+                raise httpx.RemoteProtocolError("dropped", request=request)
+            return httpx.Response(200, json=hub.props["service"])
+        return response
+
+    client = mock_client(rewriting)
+    with pytest.raises(Conflict) as info:
+        client.update_property("contacts", "service", {"label": "Ours"})
+    message = str(info.value)
+    assert "PATCH /crm/v3/properties/contacts/service" in message
+    assert "already exists" not in message
+    assert "label: sent 'Ours', HubSpot has 'Theirs'" in message
+
+
+class LoseFirstWrite(httpx.BaseTransport):
+    """The sandbox's transport, but the first write is (optionally) committed and its answer
+    dropped; later requests go through untouched."""
+
+    def __init__(self, sandbox: Sandbox, *, commit: bool = True) -> None:
+        self.inner = sandbox.transport()
+        self.commit = commit
+        self.lost = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "GET" and not self.lost:
+            self.lost = True
+            if self.commit:
+                self.inner.handle_request(request)
+            raise httpx.RemoteProtocolError("Server disconnected", request=request)
+        return self.inner.handle_request(request)
+
+
+class LoseFirstAnswer:
+    """A MockTransport handler: the first write never reaches ``hub`` (a dropped request)."""
+
+    def __init__(self, hub: LossyHubSpot) -> None:
+        self.hub = hub
+        self.dropped = False
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "GET" and not self.dropped:
+            self.dropped = True
+            raise httpx.RemoteProtocolError("dropped", request=request)
+        return self.hub(request)
