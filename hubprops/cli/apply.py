@@ -97,10 +97,10 @@ def apply(
                 client, lock_path, directory, objects, prune, allow_destructive, remote
             )
             portal = plan.portal_id  # plan_against just read it (or took --portal)
-            approved = auto_approve or not plan.has_changes
-            if not approved and not click.confirm("Apply these changes?", default=False):
+            refused = None if auto_approve or not plan.has_changes else _ask()
+            if refused is not None:
                 echo_err("Apply cancelled: nothing was changed.")
-                return EXIT_ERROR
+                return refused
         lock = load_lock(lock_path)
         if not needs_apply(plan, lock):
             if plan_file is not None:
@@ -118,6 +118,16 @@ def apply(
                 portal_id=portal,
             )
     return _report(result)
+
+
+def _ask() -> int | None:
+    """Ask for approval: None if approved, else the exit code (130 for Ctrl-C at the prompt,
+    1 for no or end of input; click turns both of those into Abort)."""
+    try:
+        return None if click.confirm("Apply these changes?", default=False) else EXIT_ERROR
+    except click.exceptions.Abort as exc:
+        echo_err("")
+        return EXIT_INTERRUPTED if isinstance(exc.__context__, KeyboardInterrupt) else EXIT_ERROR
 
 
 def _saved_plan(path: str, remote: RemoteOptions) -> Plan:

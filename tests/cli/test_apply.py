@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -81,7 +82,7 @@ def test_refuses_to_prompt_without_a_terminal(project: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
-@pytest.mark.parametrize("answer", ["n", "y"])
+@pytest.mark.parametrize("answer", ["n", "y", "ctrl-c", "eof"])
 def test_prompt_on_a_terminal(project: Path, answer: str) -> None:
     exe = Path(sys.executable).with_name("hubprops")
     if not exe.exists():
@@ -102,7 +103,12 @@ def test_prompt_on_a_terminal(project: Path, answer: str) -> None:
             break
         output += chunk
         if not answered and b"Apply these changes? [y/N]" in output:
-            os.write(leader, answer.encode() + b"\n")
+            if answer == "ctrl-c":
+                proc.send_signal(signal.SIGINT)
+            elif answer == "eof":
+                os.write(leader, b"\x04")
+            else:
+                os.write(leader, answer.encode() + b"\n")
             answered = True
     code = proc.wait(timeout=60)
     os.close(leader)
@@ -116,8 +122,9 @@ def test_prompt_on_a_terminal(project: Path, answer: str) -> None:
         assert "Apply complete" in text
         assert created
     else:
-        assert code == 1, text
+        assert code == (130 if answer == "ctrl-c" else 1), text
         assert "Apply cancelled" in text
+        assert "unexpected error" not in text
         assert not created
 
 
