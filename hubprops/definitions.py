@@ -162,11 +162,14 @@ def _raise_on_errors(diagnostics: list[Diagnostic]) -> None:
 def _read_document(path: Path) -> tuple[SourceDocument | None, list[Diagnostic]]:
     file = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Diagnostic(file, 1, 1, "", f"not UTF-8 text ({exc.reason})")]
+        raw = path.read_bytes()
     except OSError as exc:
         return None, [Diagnostic(file, 0, 0, "", f"cannot read file: {exc.strerror or exc}")]
+    try:
+        # utf-8-sig: a byte order mark (Windows editors write one) is read, not an error.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [_not_utf8(file, raw, exc)]
     try:
         parsed = parse_document(text, json_syntax=path.suffix.lower() == ".json")
     except DocumentSyntaxError as exc:
@@ -187,6 +190,18 @@ def _read_document(path: Path) -> tuple[SourceDocument | None, list[Diagnostic]]
     ]
     problems.extend(schema_diagnostics(parsed.data, file=file, positions=parsed.positions))
     return SourceDocument(file, parsed.data, parsed.positions), problems
+
+
+def _not_utf8(file: str, raw: bytes, exc: UnicodeDecodeError) -> Diagnostic:
+    """Locate the first byte that is not UTF-8 (1-based line, and column in characters)."""
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    column = len(raw[line_start : exc.start].decode("utf-8-sig", errors="replace")) + 1
+    message = (
+        f"not UTF-8 text: byte 0x{raw[exc.start]:02x} ({exc.reason}); "
+        "save the file as UTF-8 in your editor"
+    )
+    return Diagnostic(file, line, column, "", message)
 
 
 def _build(

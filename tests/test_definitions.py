@@ -287,3 +287,26 @@ def test_unreadable_file_is_an_error(tmp_path: Path) -> None:
     finally:
         path.chmod(0o644)
     assert "cannot read" in diag.message
+
+
+def test_non_utf8_byte_is_located_at_its_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_bytes(
+        b"objectType: contacts\nproperties:\n  - name: cafe\n    label: Caf\xe9\n"
+    )
+    (diag,) = problems(tmp_path)
+    assert (diag.line, diag.column) == (4, 15)
+    assert "not UTF-8" in diag.message
+    assert "byte 0xe9" in diag.message
+
+
+def test_utf8_bom_is_accepted_in_json_and_yaml(tmp_path: Path) -> None:
+    # Windows editors (Notepad, PowerShell's Out-File) write a byte order mark.
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "a.json").write_bytes(
+        bom + b'{"objectType": "contacts",\n "groups": [{"name": "g"}]}'
+    )
+    (tmp_path / "b.yaml").write_bytes(bom + b"objectType: leads\nfoo: 1\n")
+    found = sorted(
+        (d.file.rsplit("/", 1)[-1], d.line, d.column, d.path) for d in problems(tmp_path)
+    )
+    assert found == [("a.json", 2, 13, "groups[0].label"), ("b.yaml", 2, 1, "foo")]
