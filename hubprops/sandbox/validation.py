@@ -60,6 +60,8 @@ UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k not in NOT_PATCHABL
 READ_ONLY_DEFINITION_EDITABLE = frozenset(
     {"label", "description", "groupName", "displayOrder", "hidden", "formField"}
 )
+#: A PATCH touching one of these re-checks type/fieldType pairing and options.
+SHAPE_FIELDS = frozenset({"type", "fieldType", "options"})
 GROUP_CREATE_FIELDS = {"name": STR, "label": STR, "displayOrder": INT}
 GROUP_UPDATE_FIELDS = {"label": STR, "displayOrder": INT}
 
@@ -67,8 +69,8 @@ GROUP_UPDATE_FIELDS = {"label": STR, "displayOrder": INT}
 def _check_shape(prop: dict[str, Any], problems: list[dict[str, Any]]) -> None:
     """type/fieldType pairing, options only where they belong, externalOptions on enums only."""
     type_, field_type = prop["type"], prop["fieldType"]
-    if field_type not in FIELD_TYPES[type_]:
-        allowed = ", ".join(sorted(FIELD_TYPES[type_]))
+    if field_type not in FIELD_TYPES.get(type_, ()):
+        allowed = ", ".join(sorted(FIELD_TYPES.get(type_, ()))) or "none: a read-only type"
         problems.append(
             detail(
                 f"fieldType '{field_type}' is not valid for type '{type_}' (use one of: {allowed})",
@@ -154,11 +156,14 @@ def check_property_update(current: dict[str, Any], body: Any) -> dict[str, Any]:
     new = {**current, **{k: v for k, v in fields.items() if k != "options"}}
     if "options" in fields:
         new["options"] = check_options(fields["options"], problems)
-    elif new["type"] not in ("enumeration", "bool"):
+    elif "type" in fields and new["type"] not in ("enumeration", "bool"):
         new["options"] = []
     elif new["type"] == "bool" and current["type"] != "bool":
         new["options"] = bool_options()
-    _check_shape(new, problems)
+    if SHAPE_FIELDS & fields.keys():
+        # Only a PATCH that touches the shape re-checks it: HubSpot-defined properties may
+        # hold types and fieldTypes create does not take (API-FACTS section 4).
+        _check_shape(new, problems)
     raise_if(problems, "PropertyUpdate")
     return new
 

@@ -233,6 +233,39 @@ def test_options_editable_only_when_read_only_options_is_false(client: httpx.Cli
     assert_error(locked, 400, "options")
 
 
+READ_ONLY_META = {"archivable": False, "readOnlyDefinition": True, "readOnlyValue": True}
+
+
+@pytest.mark.parametrize(
+    ("type_", "field_type", "options"),
+    [
+        ("object_coordinates", "text", []),  # read-only types HubSpot shows on reads
+        ("json", "textarea", []),
+        ("number", "calculation_rollup", []),  # a fieldType that create does not take
+        ("enumeration", "booleancheckbox", [{"label": "True", "value": "True"}]),
+    ],
+)
+def test_display_fields_of_hubspot_defined_properties_with_any_type_can_be_patched(
+    client: httpx.Client, sb: Sandbox, type_: str, field_type: str, options: list[Any]
+) -> None:
+    # API-FACTS section 4: HubSpot-defined properties carry types and fieldTypes outside the
+    # create enums; a label edit must not re-validate (or crash on) the type they already have.
+    sb.put_property(
+        "contacts",
+        {
+            **prop_body("hs_odd", type=type_, fieldType=field_type),
+            "options": [{**o, "displayOrder": i, "hidden": False} for i, o in enumerate(options)],
+            "hubspotDefined": True,
+            "modificationMetadata": READ_ONLY_META,
+        },
+    )
+    response = client.patch(f"{URL}/hs_odd", json={"label": "Odd one"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["label"], body["type"], body["fieldType"]) == ("Odd one", type_, field_type)
+    assert [o["value"] for o in body["options"]] == [o["value"] for o in options]
+
+
 def test_hubspot_defined_without_read_only_definition_follows_usual_rules(
     client: httpx.Client,
 ) -> None:
