@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator, ValidationError  # type: ignore[imp
 
 from hubprops._yamlpos import JsonPath, Position, format_path, locate
 from hubprops.errors import Diagnostic
+from hubprops.models import OBJECT_TYPE_IDS
 
 SCHEMA_RESOURCE = "schemas/definitions.schema.json"
 
@@ -203,4 +204,9 @@ def _bad_pattern(path: JsonPath, value: Any, error: ValidationError) -> str:
             "starting with a letter (e.g. event_start_date)"
         )
     custom = error.schema.get("errorMessage")
-    return f"{value!r}: {custom}" if custom else error.message
+    message = f"{value!r}: {custom}" if custom else error.message
+    if field == "objectType" and isinstance(value, str):
+        close = difflib.get_close_matches(value.strip().lower(), list(OBJECT_TYPE_IDS), n=1)
+        if close:
+            message += f"; did you mean '{close[0]}'?"
+    return message

@@ -12,10 +12,13 @@ shaped as expected (the schema already reported it), so that one run reports eve
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hubprops._schemacheck import definitions_schema
 from hubprops._yamlpos import JsonPath, Position, format_path, locate
 from hubprops.errors import Diagnostic
 from hubprops.models import canonical_object_type
@@ -36,9 +39,15 @@ class SourceDocument:
 
     @property
     def object_type(self) -> str | None:
-        """The canonical object type (``0-1`` -> ``contacts``), None when missing or invalid."""
+        """The canonical object type (``0-1`` -> ``contacts``), None when missing or invalid.
+
+        An invalid one (the schema reports it) gets no cross-file checks: a misspelt
+        ``objectType`` would otherwise add a warning for every property's group.
+        """
         value = self.data.get("objectType") if isinstance(self.data, dict) else None
-        return canonical_object_type(value) if isinstance(value, str) and value.strip() else None
+        if not isinstance(value, str) or not _object_type_pattern().fullmatch(value):
+            return None
+        return canonical_object_type(value)
 
     def items(self, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
         """``(index, item)`` for the mapping items of the ``groups`` or ``properties`` list."""
@@ -56,6 +65,11 @@ class SourceDocument:
     def where(self, path: JsonPath) -> str:
         """``file:line`` of ``path``, for messages that point at another place."""
         return f"{self.file}:{locate(self.positions, path)[0]}"
+
+
+@functools.lru_cache(maxsize=1)
+def _object_type_pattern() -> re.Pattern[str]:
+    return re.compile(definitions_schema()["properties"]["objectType"]["pattern"])
 
 
 def semantic_diagnostics(

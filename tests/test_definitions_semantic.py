@@ -192,3 +192,14 @@ def test_semantic_checks_run_beside_schema_errors(tmp_path: Path) -> None:
         "properties[0].name",
         "properties[1].options[1].value",
     ]
+
+
+def test_misspelt_object_type_is_one_error_without_a_cascade_of_group_warnings(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "c.yaml", {**contacts(prop("a"), prop("b")), "objectType": "contact"})
+    with pytest.raises(DefinitionError) as info:
+        load_definitions(tmp_path)
+    (diag,) = info.value.diagnostics
+    assert diag.path == "objectType"
+    assert "did you mean 'contacts'?" in diag.message

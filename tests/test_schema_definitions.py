@@ -331,3 +331,9 @@ properties:
     parsed = parse_document(text)
     found = validate_document(parsed.data, file="c.yaml", positions=parsed.positions)
     assert [str(d).split(": ", 1)[0] for d in found] == ["c.yaml:6:5", "c.yaml:7:5"]
+
+
+def test_misspelt_object_type_suggests_the_right_one() -> None:
+    diag = only(validate_document({"objectType": "Leads"}))
+    assert diag.message.endswith("did you mean 'leads'?")
+    assert "did you mean" not in only(validate_document({"objectType": "widgets"})).message
