@@ -16,6 +16,15 @@ from hubprops.fsutil import atomic_write_json
 from hubprops.sandbox.store import OBJECT_TYPES
 
 FORMAT_VERSION = 1
+#: What the store reads from every active property and group (hand edits may drop it).
+_PROPERTY_SHAPE: dict[str, type | tuple[type, ...]] = {
+    "label": str,
+    "type": str,
+    "fieldType": str,
+    "options": list,
+    "modificationMetadata": dict,
+}
+_GROUP_SHAPE: dict[str, type | tuple[type, ...]] = {"name": str, "label": str, "displayOrder": int}
 
 
 def save_state(path: Path, portal_id: int, objects: dict[str, Any], last_stamp_ms: int) -> None:
@@ -56,6 +65,14 @@ def _check(data: Any) -> str | None:
                 isinstance(prop.get(k), str) for k in ("name", "groupName", "dataSensitivity")
             ):
                 return f"objects.{object_type} holds a property without name/groupName"
+        for where, items, shape in (
+            ("properties", obj["properties"], _PROPERTY_SHAPE),
+            ("groups", obj["groups"], _GROUP_SHAPE),
+        ):
+            for key, item in items.items():
+                bad = [k for k, kind in shape.items() if not isinstance(item.get(k), kind)]
+                if bad:
+                    return f"objects.{object_type}.{where}.{key} needs {', '.join(bad)}"
     return None
 
 

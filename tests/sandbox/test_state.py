@@ -100,6 +100,17 @@ def test_direct_helpers_persist(tmp_path: Path, clock: FakeClock) -> None:
             '"archived": [], "groups": {}}}}',
             "property",
         ),
+        (  # a hand-edited property missing what every PATCH or DELETE reads
+            '{"format_version": 1, "objects": {"contacts": {"properties": {"x": {"name": "x", '
+            '"groupName": "g", "dataSensitivity": "non_sensitive"}}, "archived": [], '
+            '"groups": {}}}}',
+            "objects.contacts.properties.x needs",
+        ),
+        (
+            '{"format_version": 1, "objects": {"contacts": {"properties": {}, "archived": [], '
+            '"groups": {"g": {"name": "g"}}}}}',
+            "objects.contacts.groups.g needs",
+        ),
     ],
 )
 def test_a_corrupt_state_file_is_a_clear_error(tmp_path: Path, content: str, hint: str) -> None:
