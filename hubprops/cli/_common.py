@@ -65,7 +65,7 @@ def error_boundary(func: F) -> F:
             code = EXIT_INTERRUPTED
         except BrokenPipeError:
             # `hubprops plan | head`: the reader left; say nothing more, like other CLI tools.
-            _silence_stdout()
+            silence_stdout()
             code = EXIT_OK
         except click.exceptions.Exit:
             raise
@@ -79,7 +79,7 @@ def error_boundary(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """Point stdout at devnull so the interpreter's final flush does not raise again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import click
 
-from hubprops.cli._common import EXIT_ERROR, EXIT_OK, definitions_option, error_boundary
+from hubprops.cli._common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    definitions_option,
+    error_boundary,
+    silence_stdout,
+)
 from hubprops.definitions import load_definitions
 from hubprops.errors import DefinitionError, Diagnostic
 from hubprops.models import Definitions
@@ -35,15 +41,23 @@ def validate(directory: str, output_format: str) -> int:
     try:
         loaded = load_definitions(directory)
     except DefinitionError as exc:
-        _print(exc.diagnostics, output_format)
+        errors = sum(1 for d in exc.diagnostics if d.severity == "error")
+        summary = f"{_shown(directory)} is invalid: {errors} error(s)"
+        return _report(exc.diagnostics, summary, output_format, EXIT_ERROR)
+    summary = f"{_shown(directory)} is valid: {_summary(loaded.definitions)}"
+    return _report(loaded.warnings, summary, output_format, EXIT_OK)
+
+
+def _report(diagnostics: Sequence[Diagnostic], summary: str, output_format: str, code: int) -> int:
+    """Print the diagnostics (and the summary line in text); return ``code`` even when the
+    reader left early (``hubprops validate | head``): invalid definitions never exit 0."""
+    try:
+        _print(diagnostics, output_format)
         if output_format == "text":
-            errors = sum(1 for d in exc.diagnostics if d.severity == "error")
-            click.echo(f"{_shown(directory)} is invalid: {errors} error(s)")
-        return EXIT_ERROR
-    _print(loaded.warnings, output_format)
-    if output_format == "text":
-        click.echo(f"{_shown(directory)} is valid: {_summary(loaded.definitions)}")
-    return EXIT_OK
+            click.echo(summary)
+    except BrokenPipeError:
+        silence_stdout()
+    return code
 
 
 def _print(diagnostics: Sequence[Diagnostic], output_format: str) -> None:
@@ -56,6 +70,7 @@ def _print(diagnostics: Sequence[Diagnostic], output_format: str) -> None:
 
 
 def _shown(directory: str) -> str:
+    directory = directory or "."  # -d "" is the current folder, not "/"
     is_folder = Path(directory).is_dir() and not directory.endswith("/")
     return f"{directory}/" if is_folder else directory
 

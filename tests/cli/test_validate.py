@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,32 @@ def test_needs_no_token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUBPROPS_API_BASE", "http://127.0.0.1:9")  # nothing listens: no network
     result = run("-d", str(REPO / "definitions"))
     assert result.exit_code == 0
+
+
+def test_invalid_definitions_still_exit_1_when_the_reader_leaves_early(tmp_path: Path) -> None:
+    # `hubprops validate | head -1` under `set -o pipefail` must not turn invalid into valid.
+    names = "".join(f"  - name: Bad{i}\n" for i in range(3000))  # far more than a pipe buffers
+    (tmp_path / "c.yaml").write_text(f"objectType: contacts\nproperties:\n{names}")
+    with subprocess.Popen(
+        [sys.executable, "-c", "from hubprops.cli import main; main()", "validate", "-d", "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 1
+    assert first.startswith(b"c.yaml:3:5: properties[0].name: 'Bad0' is not a valid name")
+    assert b"Traceback" not in err
+
+
+def test_empty_dir_option_means_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.yaml").write_text("objectType: contacts\n")
+    result = run("-d", "")
+    assert result.exit_code == 0
+    assert result.output == "./ is valid: 1 file, 1 object type, 0 properties, 0 groups\n"
