@@ -116,6 +116,20 @@ class HubSpotClient:
             raise answer.error()
         return answer.json()
 
+    @classmethod
+    def _results(cls, answer: Answer) -> list[dict[str, Any]]:
+        """A list answer's ``results``; an answer without that list is an error, never an
+        empty portal (a proxy's page or a wrong --api-base would otherwise read as "none")."""
+        results = cls._json(answer).get("results")
+        if not isinstance(results, list):
+            raise RemoteError(
+                f"{answer.what} answered {answer.status} without a results list: is "
+                f"--api-base ({answer.response.request.url.host}) HubSpot's API "
+                "(https://api.hubapi.com)?",
+                status=answer.status,
+            )
+        return [r for r in results if isinstance(r, dict)]
+
     @staticmethod
     def _props(object_type: str) -> str:
         return f"/crm/v3/properties/{_q(object_type)}"
@@ -143,13 +157,11 @@ class HubSpotClient:
         params = {"archived": "true" if archived else "false"}
         if data_sensitivity:
             params["dataSensitivity"] = data_sensitivity
-        body = self._json(self._send("GET", self._props(object_type), params=params))
-        return list(body.get("results") or [])
+        return self._results(self._send("GET", self._props(object_type), params=params))
 
     def list_groups(self, object_type: str) -> list[dict[str, Any]]:
         """Every property group of ``object_type`` in one call."""
-        body = self._json(self._send("GET", f"{self._props(object_type)}/groups"))
-        return list(body.get("results") or [])
+        return self._results(self._send("GET", f"{self._props(object_type)}/groups"))
 
     def get_property(
         self, object_type: str, name: str, *, data_sensitivity: str | None = None

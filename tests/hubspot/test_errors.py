@@ -288,3 +288,24 @@ def test_batch_item_errors_are_typed_and_named(mock_client: ClientFactory) -> No
         ("bad_field", ValidationFailed),
     ]
     assert "Property named 'taken' already exists." in str(result.errors[0].error)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(200, text="<html><body>Sign in to continue</body></html>"),
+        httpx.Response(200, json={"message": "not a property list"}),
+        httpx.Response(200, json={"results": "nope"}),
+    ],
+)
+def test_a_list_without_results_is_an_error_not_an_empty_portal(
+    mock_client: ClientFactory, answer: httpx.Response
+) -> None:
+    # A proxy page or a wrong --api-base must not read as "no properties at all": the plan
+    # would then propose to create every property again.
+    client = mock_client(always(answer))
+    for lister in (client.list_properties, client.list_groups):
+        with pytest.raises(RemoteError) as info:
+            lister("contacts")
+        message = str(info.value)
+        assert "200" in message and "results" in message and "--api-base" in message
