@@ -8,6 +8,7 @@ pair gives one precise error instead of a cascade of ``anyOf`` branches.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import json
@@ -176,7 +177,9 @@ def _describe(value: Any) -> str:
 def _wrong_type(wanted: str | list[str], value: Any) -> str:
     names = [wanted] if isinstance(wanted, str) else list(wanted)
     text = f"expected {' or '.join(_WANTED.get(n, n) for n in names)}, got {_describe(value)}"
-    if "string" in names and (value is None or isinstance(value, (bool, int, float))):
+    if value is None:
+        text += ": write a value after the colon, or leave the field out"
+    elif "string" in names and isinstance(value, (bool, int, float, datetime.date)):
         text += " (quote it in YAML: '10', 'no'; unquoted yes/no/on/off are read as true/false)"
     return text
 

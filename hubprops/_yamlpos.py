@@ -99,7 +99,7 @@ def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
     except yaml.MarkedYAMLError as exc:
         if json_syntax:  # valid JSON that PyYAML cannot read: keep the data, lose positions
             return ParsedDocument(json_data)
-        raise _syntax_error(exc) from exc
+        raise _syntax_error(exc, text) from exc
     except yaml.YAMLError as exc:
         if json_syntax:
             return ParsedDocument(json_data)
@@ -109,14 +109,27 @@ def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
     return parsed
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError) -> DocumentSyntaxError:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> DocumentSyntaxError:
     mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if exc.problem and "found another document" in exc.problem:
+        message = (
+            "invalid YAML: a definitions file holds one document; remove this '---' line "
+            "or split the file in two"
+        )
+        return DocumentSyntaxError(message, line, column)
     message = f"invalid YAML: {exc.problem or exc.context or 'cannot parse'}"
     if exc.problem and "mapping values are not allowed" in exc.problem:
         message += " (check the indentation; quote values that contain ': ')"
     if exc.context and exc.problem and exc.context_mark is not None:
         message += f" ({exc.context} at line {exc.context_mark.line + 1})"
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    lines = text.splitlines()
+    if (
+        mark is not None
+        and mark.line < len(lines)
+        and lines[mark.line][mark.column : mark.column + 1] == "\t"
+    ):
+        message += "; YAML does not allow tabs for indentation: use spaces"
     return DocumentSyntaxError(message, line, column)
 
 

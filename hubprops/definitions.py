@@ -184,7 +184,7 @@ def _read_document(path: Path) -> tuple[SourceDocument | None, list[Diagnostic]]
             dup.column,
             format_path(dup.path),
             f"written twice in one mapping (first at line {dup.first_line}); "
-            "YAML would silently keep only the last one",
+            "only the last one would count",
         )
         for dup in parsed.duplicate_keys
     ]

@@ -310,3 +310,12 @@ def test_utf8_bom_is_accepted_in_json_and_yaml(tmp_path: Path) -> None:
         (d.file.rsplit("/", 1)[-1], d.line, d.column, d.path) for d in problems(tmp_path)
     )
     assert found == [("a.json", 2, 13, "groups[0].label"), ("b.yaml", 2, 1, "foo")]
+
+
+def test_key_written_twice_in_json_does_not_blame_yaml(tmp_path: Path) -> None:
+    write(tmp_path, "a.json", '{"objectType": "contacts",\n "objectType": "leads"}')
+    (diag,) = problems(tmp_path)
+    assert (diag.line, diag.column, diag.path) == (2, 2, "objectType")
+    assert diag.message == (
+        "written twice in one mapping (first at line 1); only the last one would count"
+    )

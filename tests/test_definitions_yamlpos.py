@@ -141,3 +141,20 @@ def test_pure_python_and_libyaml_loaders_agree(monkeypatch: pytest.MonkeyPatch) 
             parse_document("a: [1, 2\nb: 3\n")
         results.append((parsed.data, parsed.positions, info.value.line))
     assert all(r == results[0] for r in results)
+
+
+def test_tab_indentation_says_to_use_spaces() -> None:
+    with pytest.raises(DocumentSyntaxError) as info:
+        parse_document("objectType: contacts\nproperties:\n\t- name: a\n")
+    assert (info.value.line, info.value.column) == (3, 1)
+    assert "tabs" in info.value.message and "spaces" in info.value.message
+
+
+def test_second_document_says_a_file_holds_one() -> None:
+    with pytest.raises(DocumentSyntaxError) as info:
+        parse_document("objectType: contacts\n---\nobjectType: leads\n")
+    assert info.value.line == 2
+    assert info.value.message == (
+        "invalid YAML: a definitions file holds one document; remove this '---' line "
+        "or split the file in two"
+    )

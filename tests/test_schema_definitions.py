@@ -337,3 +337,18 @@ def test_misspelt_object_type_suggests_the_right_one() -> None:
     diag = only(validate_document({"objectType": "Leads"}))
     assert diag.message.endswith("did you mean 'leads'?")
     assert "did you mean" not in only(validate_document({"objectType": "widgets"})).message
+
+
+def test_empty_value_says_to_write_one_not_to_quote_it() -> None:
+    diag = only(check(prop(type="string", fieldType="text", label=None)))
+    assert diag.path == "properties[0].label"
+    assert diag.message == (
+        "expected a string, got nothing (null): write a value after the colon, or leave the "
+        "field out"
+    )
+
+
+def test_yaml_date_where_text_belongs_says_to_quote_it() -> None:
+    parsed = parse_document("objectType: contacts\ngroups:\n  - {name: g, label: 2024-05-01}\n")
+    diag = only(validate_document(parsed.data))
+    assert diag.message.startswith("expected a string, got a date (2024-05-01) (quote it in YAML")
