@@ -92,6 +92,10 @@ def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
             json_data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise DocumentSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from exc
+        except RecursionError as exc:
+            raise DocumentSyntaxError(
+                "invalid JSON: lists or objects nested too deeply", 1, 1
+            ) from exc
     try:
         # Valid JSON has tabs only as whitespace (never raw inside strings), which YAML refuses
         # in places; a space is one column too, so positions stay exact.

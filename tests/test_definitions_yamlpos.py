@@ -158,3 +158,12 @@ def test_second_document_says_a_file_holds_one() -> None:
         "invalid YAML: a definitions file holds one document; remove this '---' line "
         "or split the file in two"
     )
+
+
+@pytest.mark.parametrize("json_syntax", [True, False])
+def test_absurd_nesting_is_a_located_error_not_a_crash(json_syntax: bool) -> None:
+    text = '{"objectType": "contacts", "properties": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(DocumentSyntaxError) as info:
+        parse_document(text, json_syntax=json_syntax)
+    assert "nest" in info.value.message
+    assert info.value.line == 1
