@@ -271,7 +271,8 @@ def test_options_that_differ_beyond_value_and_label_are_a_conflict(
 ) -> None:
     # Someone else's property with the same options, one of them hidden: not what we sent.
     hub = LossyHubSpot(lose=0)
-    sent = {**BODY, "options": [{**o, "hidden": False} for o in BODY["options"]]}
+    options: list[dict[str, Any]] = BODY["options"]  # type: ignore[assignment]
+    sent = {**BODY, "options": [{**o, "hidden": False} for o in options]}
     hub.props["service"] = hub.stored(BODY)
     hub.props["service"]["options"][1]["hidden"] = True
     client = mock_client(LoseFirstAnswer(hub))
