@@ -100,17 +100,20 @@ def find_definition_files(directory: str | Path) -> list[Path]:
     Raises DefinitionError when the folder does not exist or holds no definition files.
     """
     root = Path(directory)
-    if root.is_file():
-        return [root]
-    if not root.is_dir():
-        raise _folder_error(root, "no such directory (point -d at your definitions folder)")
-    files = sorted(
-        p
-        for p in root.rglob("*")
-        if p.suffix.lower() in DEFINITION_SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    try:
+        if root.is_file():
+            return [root]
+        if not root.is_dir():
+            raise _folder_error(root, "no such directory (point -d at your definitions folder)")
+        files = sorted(
+            p
+            for p in root.rglob("*")
+            if p.suffix.lower() in DEFINITION_SUFFIXES
+            and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        )
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise _folder_error(root, f"cannot read this folder: {exc.strerror or exc}") from exc
     if not files:
         pattern = ", ".join(f"*{s}" for s in DEFINITION_SUFFIXES)
         raise _folder_error(root, f"no definition files ({pattern}) in this folder")

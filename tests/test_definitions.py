@@ -319,3 +319,8 @@ def test_key_written_twice_in_json_does_not_blame_yaml(tmp_path: Path) -> None:
     assert diag.message == (
         "written twice in one mapping (first at line 1); only the last one would count"
     )
+
+
+def test_unusable_folder_path_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
+    (diag,) = problems(tmp_path / ("a" * 5000))  # longer than any file system allows
+    assert diag.message.startswith("cannot read this folder: ")

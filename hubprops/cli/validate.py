@@ -71,7 +71,10 @@ def _print(diagnostics: Sequence[Diagnostic], output_format: str) -> None:
 
 def _shown(directory: str) -> str:
     directory = directory or "."  # -d "" is the current folder, not "/"
-    is_folder = Path(directory).is_dir() and not directory.endswith("/")
+    try:
+        is_folder = Path(directory).is_dir() and not directory.endswith("/")
+    except OSError:  # a path the file system refuses: the diagnostics say so
+        is_folder = False
     return f"{directory}/" if is_folder else directory
 
 

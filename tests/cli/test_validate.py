@@ -173,3 +173,10 @@ def test_empty_dir_option_means_the_current_folder(
     result = run("-d", "")
     assert result.exit_code == 0
     assert result.output == "./ is valid: 1 file, 1 object type, 0 properties, 0 groups\n"
+
+
+def test_unusable_folder_path_exits_1_without_please_report(tmp_path: Path) -> None:
+    result = run("-d", str(tmp_path / ("a" * 5000)))
+    assert result.exit_code == 1
+    assert "cannot read this folder" in result.output
+    assert "please report" not in result.output
