@@ -59,7 +59,12 @@ def _rate(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, 
 @click.option(
     "--token", default=None, help="Accept only this bearer token (default: any non-empty one)."
 )
-@click.option("--portal-id", type=click.IntRange(min=1), default=12345678, show_default=True)
+@click.option(
+    "--portal-id",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Portal id (default: the --state file's, else 12345678).",
+)
 @click.option("--retry-after", is_flag=True, help="Send Retry-After on 429 (HubSpot: unsure).")
 @click.option("--empty", is_flag=True, help="Start without HubSpot-defined seed data.")
 @error_boundary
@@ -74,7 +79,7 @@ def sandbox(
     lost_rate: float,
     seed: int,
     token: str | None,
-    portal_id: int,
+    portal_id: int | None,
     retry_after: bool,
     empty: bool,
 ) -> int:
@@ -104,7 +109,7 @@ def sandbox(
     with server:
         where = f"state in {state_file}" if state_file else "in memory"
         click.echo(
-            f"hubprops sandbox listening on {server.url} (portal {portal_id}, {where}); "
+            f"hubprops sandbox listening on {server.url} (portal {emulator.portal_id}, {where}); "
             "Ctrl-C to stop"
         )
         try:

@@ -75,6 +75,10 @@ def _json_response(status: int, payload: Any, headers: dict[str, str]) -> Sandbo
     )
 
 
+#: The portal id of a sandbox made without one (and without a state file that names one).
+DEFAULT_PORTAL_ID = 12345678
+
+
 class Sandbox:
     """A HubSpot CRM Properties v3 emulator. See ``hubprops.sandbox`` for the full story."""
 
@@ -82,7 +86,7 @@ class Sandbox:
         self,
         *,
         state_file: str | Path | None = None,
-        portal_id: int = 12345678,
+        portal_id: int | None = None,
         token: str | None = None,
         rate_limit: tuple[int, float] = (100, 10.0),
         daily_limit: int | None = None,
@@ -99,7 +103,6 @@ class Sandbox:
         reserve_archived_names: bool = False,
     ) -> None:
         self.state_file = Path(state_file) if state_file is not None else None
-        self.portal_id = portal_id
         self.latency_ms = latency_ms
         self.max_batch = max_batch
         self._token = token
@@ -111,10 +114,14 @@ class Sandbox:
             rate_limit[0], rate_limit[1], daily_limit, clock, retry_after=retry_after
         )
         self.faults = Faults(fault_rate, lost_response_rate, seed)
+        saved_portal: int | None = None
         if self.state_file is not None and self.state_file.exists():
-            objects, last_ms = load_state(self.state_file)
+            objects, last_ms, saved_portal = load_state(self.state_file)
         else:
             objects, last_ms = (seed_objects() if seed_data else {}), 0
+        # A portal keeps its id across restarts: an explicit portal_id wins, else the state
+        # file's, else the default. (Plans record the portal id; apply refuses another one.)
+        self.portal_id: int = portal_id or saved_portal or DEFAULT_PORTAL_ID
         self.store = Store(
             objects,
             now=now or (lambda: datetime.now(timezone.utc)),

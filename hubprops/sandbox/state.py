@@ -76,8 +76,8 @@ def _check(data: Any) -> str | None:
     return None
 
 
-def load_state(path: Path) -> tuple[dict[str, Any], int]:
-    """Read a state file -> (objects, lastStampMs); ConfigError if it is unusable."""
+def load_state(path: Path) -> tuple[dict[str, Any], int, int | None]:
+    """Read a state file -> (objects, lastStampMs, portalId); ConfigError if it is unusable."""
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -89,4 +89,5 @@ def load_state(path: Path) -> tuple[dict[str, Any], int]:
             f"sandbox state file {path} is not usable: {problem}. Fix it, or delete it to "
             "start again from the seed data."
         )
-    return data["objects"], data.get("lastStampMs", 0)
+    portal = data.get("portalId")
+    return data["objects"], data.get("lastStampMs", 0), portal if isinstance(portal, int) else None

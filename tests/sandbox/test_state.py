@@ -39,6 +39,23 @@ def test_state_survives_a_restart(tmp_path: Path, clock: FakeClock) -> None:
     assert later["updatedAt"] > made["updatedAt"]
 
 
+def test_the_portal_id_survives_a_restart(tmp_path: Path) -> None:
+    state = tmp_path / "sandbox.json"
+    with client_for(Sandbox(state_file=state, portal_id=777)) as client:
+        client.post(URL, json=prop_body("kept"))
+
+    def portal_of(sb: Sandbox) -> int:
+        with client_for(sb) as client:
+            portal = client.get("/account-info/v3/details").json()["portalId"]
+        assert isinstance(portal, int)
+        return portal
+
+    # Saved plans name their portal: a restart without --portal-id must not change it.
+    assert portal_of(Sandbox(state_file=state)) == 777
+    assert portal_of(Sandbox(state_file=state, portal_id=888)) == 888
+    assert portal_of(Sandbox(state_file=tmp_path / "fresh.json")) == 12345678
+
+
 def test_state_survives_a_restart_over_http(tmp_path: Path) -> None:
     state = tmp_path / "sandbox.json"
     with serve(Sandbox(state_file=state)) as server:
