@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
 from hubprops import __version__
+
+#: Exit code of a usage error (unknown option, bad value): DESIGN.md's "1 error".
+EXIT_USAGE = 1
 
 #: command name -> module under hubprops.cli holding a click command of the same name.
 COMMANDS: dict[str, str] = {
@@ -42,6 +48,29 @@ class LazyGroup(click.Group):
         command = getattr(module, cmd_name.replace("-", "_"))
         assert isinstance(command, click.Command)
         return command
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's standalone main, except that a usage error (a mistyped option) exits 1, not
+        click's 2: exit 2 means "changes" (`plan --detailed-exitcode`, `drift`), and a typo in a
+        CI script must not read as one."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(EXIT_USAGE)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(EXIT_USAGE)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -12,6 +12,12 @@ def test_version_prints_package_version() -> None:
     assert __version__ in result.output
 
 
+def test_a_usage_error_exits_1_not_2() -> None:
+    result = CliRunner().invoke(main, ["plan", "--detailed-exitcode", "--no-such-option"])
+    assert result.exit_code == 1
+    assert "No such option '--no-such-option'" in result.output
+
+
 def test_help_lists_existing_commands_only() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
