@@ -67,7 +67,7 @@ def error_boundary(func: F) -> F:
             # `hubprops plan | head`: the reader left; say nothing more, like other CLI tools.
             silence_stdout()
             code = EXIT_OK
-        except click.exceptions.Exit:
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except click.ClickException:
             raise
