@@ -33,7 +33,16 @@ from hubprops.normalize import (
     remote_digest,
     remote_group_digest,
 )
-from hubprops.plans import Action, Change, InSync, KeptItem, Kind, PlanOptions
+from hubprops.plans import (
+    KEPT_NO_PRUNE,
+    KEPT_NOT_ARCHIVABLE,
+    Action,
+    Change,
+    InSync,
+    KeptItem,
+    Kind,
+    PlanOptions,
+)
 
 
 class ObjectPlanner:
@@ -126,7 +135,10 @@ class ObjectPlanner:
             meta = prop.get("modificationMetadata") or {}
             undeletable = prop.get("hubspotDefined") or meta.get("archivable") is False
             if not self.options.prune or undeletable:
-                self.kept.append(KeptItem(kind=Kind.PROPERTY, object_type=t, name=name))
+                why = KEPT_NOT_ARCHIVABLE if undeletable else KEPT_NO_PRUNE
+                self.kept.append(
+                    KeptItem(kind=Kind.PROPERTY, object_type=t, name=name, reason=why)
+                )
                 continue
             moving.add(name)
             self.changes.append(
@@ -241,7 +253,9 @@ class ObjectPlanner:
             )
         for name in diff.removed:
             if not self.options.prune:
-                self.kept.append(KeptItem(kind=Kind.GROUP, object_type=t, name=name))
+                self.kept.append(
+                    KeptItem(kind=Kind.GROUP, object_type=t, name=name, reason=KEPT_NO_PRUNE)
+                )
                 continue
             users = self._group_users(t, name, defs, remote, moving_away)
             if users:

@@ -103,6 +103,13 @@ class KeptItem(BaseModel):
     kind: Kind
     object_type: str = Field(alias="objectType")
     name: str
+    #: Why it stays, for display: ``KEPT_NO_PRUNE`` or ``KEPT_NOT_ARCHIVABLE``.
+    reason: str = ""
+
+
+#: KeptItem reasons.
+KEPT_NO_PRUNE = "--prune archives it"
+KEPT_NOT_ARCHIVABLE = "HubSpot does not let it be archived"
 
 
 class InSync(BaseModel):

@@ -507,3 +507,56 @@ def test_blocked_destructive_changes_are_counted_as_changes_not_reasons() -> Non
         make(defs(p), remote(current))
     assert "Refusing: 1 destructive change(s)" in str(info.value)
     assert len(info.value.reasons) == 3
+
+
+def test_kept_items_say_why_each_is_kept() -> None:
+    """A HubSpot-defined property dropped from the definitions is kept even with --prune, and
+    the plan says HubSpot forbids archiving it rather than suggesting --prune."""
+    from hubprops.lockfile import Lock, LockedProperty
+    from hubprops.models import Definitions, ObjectDefinitions, RemoteObject, RemoteState
+    from hubprops.planner import plan
+    from hubprops.plans import KEPT_NO_PRUNE, KEPT_NOT_ARCHIVABLE, PlanOptions
+
+    lock = Lock()
+    entry = lock.entry(1, "contacts")
+    for name in ("email", "old_notes"):
+        entry.properties[name] = LockedProperty(id=f"0-1/{name}", sha256="0" * 64)
+    remote = RemoteState(
+        portal_id=1,
+        objects={
+            "contacts": RemoteObject(
+                object_type="contacts",
+                properties={
+                    "email": {
+                        "name": "email",
+                        "label": "Email",
+                        "type": "string",
+                        "fieldType": "text",
+                        "groupName": "contactinformation",
+                        "hubspotDefined": True,
+                        "modificationMetadata": {"archivable": False, "readOnlyDefinition": True},
+                    },
+                    "old_notes": {
+                        "name": "old_notes",
+                        "label": "Old notes",
+                        "type": "string",
+                        "fieldType": "textarea",
+                        "groupName": "contactinformation",
+                    },
+                },
+            )
+        },
+    )
+    defs = Definitions(objects={"contacts": ObjectDefinitions(object_type="contacts")})
+    for prune, expected in (
+        (False, {"email": KEPT_NOT_ARCHIVABLE, "old_notes": KEPT_NO_PRUNE}),
+        (True, {"email": KEPT_NOT_ARCHIVABLE}),
+    ):
+        made = plan(
+            defs,
+            remote,
+            lock,
+            options=PlanOptions(prune=prune, allow_destructive=True),
+            api_base="http://x",
+        )
+        assert {k.name: k.reason for k in made.kept} == expected

@@ -16,6 +16,7 @@ from typing import Any
 
 from hubprops.fsutil import dumps_pretty
 from hubprops.normalize import field_order
+from hubprops.plans import KEPT_NO_PRUNE, KEPT_NOT_ARCHIVABLE
 
 _COLORS = {"+": "32", "~": "33", "-": "31", "#": "31"}
 _SYMBOLS = {"create": "+", "update": "~", "archive": "-"}
@@ -102,14 +103,16 @@ def _section(data: dict[str, Any], object_type: str) -> list[str]:
             lines += change_lines(change)
     kept = [k for k in data["kept"] if k["objectType"] == object_type]
     if kept:
-        why = (
-            "HubSpot does not let them be archived"
-            if data["options"]["prune"]
-            else ("--prune archives them")
-        )
-        lines.append(f"no longer defined, kept ({why}):")
-        lines += [f"    {k['kind']} {k['name']}" for k in kept]
+        lines.append("no longer defined, kept:")
+        lines += [f"    {k['kind']} {k['name']}  # {_kept_reason(data, k)}" for k in kept]
     return lines
+
+
+def _kept_reason(data: dict[str, Any], item: dict[str, Any]) -> str:
+    """The item's own reason; plans written before reasons existed get the old inference."""
+    if item.get("reason"):
+        return str(item["reason"])
+    return KEPT_NOT_ARCHIVABLE if data["options"]["prune"] else KEPT_NO_PRUNE
 
 
 def _destructive(data: dict[str, Any]) -> list[str]:
