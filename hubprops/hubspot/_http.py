@@ -116,6 +116,9 @@ class Requester:
                 self._back_off(failures)
                 failures += 1
                 continue
+            except BaseException:
+                self.circuit.abandon()
+                raise
             self.limiter.observe(response.headers, ticket)
             status = response.status_code
             if status == 429:

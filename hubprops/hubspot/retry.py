@@ -106,6 +106,12 @@ class CircuitBreaker:
             self._opened_at = None
             self._trial_running = False
 
+    def abandon(self) -> None:
+        """A call ended with neither an answer nor a network failure (an unexpected error,
+        Ctrl-C): if it was the half-open trial, let the next call try instead of staying open."""
+        with self._lock:
+            self._trial_running = False
+
     def failure(self) -> None:
         """A 5xx, timeout or network error: count it, open the circuit at the threshold."""
         with self._lock:

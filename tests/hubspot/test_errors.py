@@ -309,3 +309,37 @@ def test_a_list_without_results_is_an_error_not_an_empty_portal(
             lister("contacts")
         message = str(info.value)
         assert "200" in message and "results" in message and "--api-base" in message
+
+
+def test_a_half_open_trial_that_crashes_does_not_keep_the_circuit_open(
+    mock_client: ClientFactory, clock: FakeClock
+) -> None:
+    """The one trial call after the cooldown ends in an unexpected error (not a network
+    failure): the next call must be let through, not refused forever."""
+    answers = iter(["500", "500", "crash", "ok"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        step = next(answers)
+        if step == "crash":
+            raise RuntimeError("a bug below the client")
+        if step == "500":
+            return hubspot_error(500, "boom")
+        return httpx.Response(200, json={"results": []})
+
+    client = mock_client(
+        handler,
+        retry=RetryPolicy(
+            max_retries=0,
+            circuit_threshold=2,
+            circuit_cooldown=30.0,
+            sleep=clock.sleep,
+            clock=clock,
+        ),
+    )
+    for _ in range(2):
+        with pytest.raises(ServerError):
+            client.list_groups("contacts")
+    clock.sleep(31.0)
+    with pytest.raises(RuntimeError):
+        client.list_groups("contacts")
+    assert client.list_groups("contacts") == []
