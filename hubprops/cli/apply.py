@@ -27,7 +27,7 @@ from hubprops.errors import ConfigError
 from hubprops.lockfile import load_lock, save_lock
 from hubprops.lockguard import acquire
 from hubprops.plans import Plan, PlanOptions
-from hubprops.render.apply import render_failures, render_summary
+from hubprops.render.apply import render_failures, render_result_json, render_summary
 
 
 @click.command()
@@ -50,6 +50,15 @@ from hubprops.render.apply import render_failures, render_summary
 @click.option(
     "--allow-destructive", is_flag=True, help="Include destructive changes (not with PLAN)."
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints the result (the original sync service's data object) on stdout; "
+    "the plan and progress go to stderr.",
+)
 @remote_options
 @error_boundary
 def apply(
@@ -60,6 +69,7 @@ def apply(
     objects: tuple[str, ...],
     prune: bool,
     allow_destructive: bool,
+    fmt: str,
     remote: RemoteOptions,
 ) -> int:
     """Apply a saved PLAN exactly (refusing a stale, edited or other-portal plan), or, without
@@ -93,9 +103,8 @@ def apply(
             plan = _saved_plan(plan_file, remote)
             portal = remote.portal
         else:
-            plan = _fresh_plan(
-                client, lock_path, directory, objects, prune, allow_destructive, remote
-            )
+            options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
+            plan = _fresh_plan(client, lock_path, directory, options, remote, fmt == "json")
             portal = plan.portal_id  # plan_against just read it (or took --portal)
             refused = None if auto_approve or not plan.has_changes else _ask()
             if refused is not None:
@@ -103,7 +112,9 @@ def apply(
                 return refused
         lock = load_lock(lock_path)
         if not needs_apply(plan, lock):
-            if plan_file is not None:
+            if fmt == "json":
+                click.echo(render_result_json(None), nl=False)
+            elif plan_file is not None:
                 click.echo("No changes. Nothing to apply.")
             return EXIT_OK
         cancel = threading.Event()
@@ -117,7 +128,7 @@ def apply(
                 on_progress=on_progress,
                 portal_id=portal,
             )
-    return _report(result)
+    return _report(result, fmt)
 
 
 def _ask() -> int | None:
@@ -147,10 +158,9 @@ def _fresh_plan(
     client: Any,
     lock_path: str,
     directory: str | None,
-    objects: tuple[str, ...],
-    prune: bool,
-    allow_destructive: bool,
+    options: PlanOptions,
     remote: RemoteOptions,
+    to_stderr: bool,
 ) -> Plan:
     from hubprops.definitions import load_definitions
     from hubprops.planfile import encode
@@ -160,7 +170,6 @@ def _fresh_plan(
     loaded = load_definitions(directory or DEFAULT_DEFINITIONS)
     for warning in loaded.warnings:
         echo_err(str(warning))
-    options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
     plan = plan_against(
         client,
         loaded.definitions,
@@ -169,15 +178,19 @@ def _fresh_plan(
         api_base=client.base_url,
         portal_id=remote.portal,
     )
-    click.echo(render_plan_text(encode(plan), color=sys.stdout.isatty()), nl=False)
+    stream = sys.stderr if to_stderr else sys.stdout
+    click.echo(render_plan_text(encode(plan), color=stream.isatty()), nl=False, err=to_stderr)
     return plan
 
 
-def _report(result: ApplyResult) -> int:
+def _report(result: ApplyResult, fmt: str) -> int:
     failures = render_failures(result)
     if failures:
         echo_err(failures.rstrip("\n"))
-    click.echo(render_summary(result), nl=False)
+    if fmt == "json":
+        click.echo(render_result_json(result), nl=False)
+    else:
+        click.echo(render_summary(result), nl=False)
     if result.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_ERROR

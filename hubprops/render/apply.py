@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from hubprops.applier import ApplyResult, ChangeResult, Progress
+from hubprops.fsutil import dumps_pretty
+from hubprops.models import lock_id
 from hubprops.status import format_duration
 
 _MARK = {"applied": "ok", "failed": "FAILED", "skipped": "SKIPPED", "not_started": "not started"}
@@ -73,6 +75,19 @@ def render_summary(result: ApplyResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+_SYNC_STATUS = {"create": "created", "update": "updated", "archive": "archived"}
+
+
+def render_result_json(result: ApplyResult | None) -> str:
+    """``apply --format json``: ``result_data``, or an all-zero result when there was nothing
+    to apply."""
+    if result is not None:
+        return dumps_pretty(result_data(result))
+    zero = {k: 0 for k in ("created", "updated", "archived", "unchanged")}
+    summary = {"total_synced": 0, "total_failed": 0, "sync_duration": "0.0s", **zero}
+    return dumps_pretty({"sync_status": "completed", "summary": summary})
+
+
 def result_data(result: ApplyResult) -> dict[str, Any]:
     """The result in the shape of the original system's ``POST /sync/all`` ``data`` object
     (for ``--format json`` and the HTTP service)."""
@@ -82,12 +97,23 @@ def result_data(result: ApplyResult) -> dict[str, Any]:
         mine = [r for r in result.results if r.change.object_type == object_type]
         applied = [r for r in mine if r.status == "applied"]
         failed = [r for r in mine if r.status in ("failed", "skipped")]
+        applied_props = [r for r in applied if r.change.kind.value == "property"]
         data[object_type] = {
             "status": "success" if len(applied) == len(mine) else "partial_failure",
-            "synced_properties": len(applied),
-            "failed_properties": len(failed),
-            "properties": [r.change.name for r in applied if r.change.kind.value == "property"],
-            "failures": [{"property": r.change.name, "error": r.message} for r in failed],
+            "synced_properties": len(applied_props),
+            "failed_properties": sum(r.change.kind.value == "property" for r in failed),
+            "properties": [
+                {
+                    "name": r.change.name,
+                    "sync_status": _SYNC_STATUS[r.change.action.value],
+                    "hubspot_property_id": lock_id(object_type, r.change.name),
+                }
+                for r in applied_props
+            ],
+            "failures": [
+                {"kind": r.change.kind.value, "name": r.change.name, "error": r.message}
+                for r in failed
+            ],
         }
     data["summary"] = {
         "total_synced": sum(r.status == "applied" for r in result.results),

@@ -71,6 +71,25 @@ def test_without_plan_file_auto_approve_plans_shows_and_applies(project: Path) -
     assert "No changes." in nothing.output
 
 
+def test_format_json_prints_the_sync_result_in_the_original_shape(project: Path) -> None:
+    result = hubprops("apply", "--sandbox", "--auto-approve", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "Plan: 40 to create" in result.stderr  # the plan goes to stderr, stdout is JSON
+    data = json.loads(result.stdout)
+    assert data["sync_status"] == "completed"
+    assert data["contacts"]["synced_properties"] == 12  # 15 defined, 3 HubSpot-defined unchanged
+    assert data["leads"]["synced_properties"] == 25
+    assert data["leads"]["failed_properties"] == 0
+    first = data["contacts"]["properties"][0]
+    assert first["sync_status"] == "created"
+    assert first["hubspot_property_id"] == f"0-1/{first['name']}"
+    assert data["summary"]["total_failed"] == 0
+    assert data["summary"]["created"] == 40  # 37 properties + 3 groups
+    nothing = hubprops("apply", "--sandbox", "--auto-approve", "--format", "json")
+    assert nothing.exit_code == 0
+    assert json.loads(nothing.stdout)["summary"]["total_synced"] == 0
+
+
 def test_refuses_to_prompt_without_a_terminal(project: Path) -> None:
     result = hubprops("apply", "--sandbox", input="y\n")
     assert result.exit_code == 1
