@@ -136,9 +136,7 @@ class ObjectPlanner:
             undeletable = prop.get("hubspotDefined") or meta.get("archivable") is False
             if not self.options.prune or undeletable:
                 why = KEPT_NOT_ARCHIVABLE if undeletable else KEPT_NO_PRUNE
-                self.kept.append(
-                    KeptItem(kind=Kind.PROPERTY, object_type=t, name=name, reason=why)
-                )
+                self.kept.append(KeptItem(kind=Kind.PROPERTY, object_type=t, name=name, reason=why))
                 continue
             moving.add(name)
             self.changes.append(
