@@ -37,6 +37,16 @@ DEFAULT_DEFINITIONS = "definitions"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def echo_out(text: str) -> None:
+    """Print a command's result (already newline-terminated) on stdout. A reader that left
+    early (`hubprops plan --detailed-exitcode | head`) is not an error and must not change the
+    command's exit code, so a broken pipe only silences stdout."""
+    try:
+        click.echo(text, nl=False)
+    except BrokenPipeError:
+        silence_stdout()
+
+
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
 

@@ -20,6 +20,7 @@ from hubprops.cli._common import (
     RemoteOptions,
     definitions_option,
     echo_err,
+    echo_out,
     error_boundary,
     lock_option,
     open_client,
@@ -68,7 +69,7 @@ def plan(
             raise
         click.echo(render_error_json(exc), nl=False)
         return EXIT_ERROR
-    click.echo(render_plan(encode(made), fmt, color=sys.stdout.isatty()), nl=False)
+    echo_out(render_plan(encode(made), fmt, color=sys.stdout.isatty()))
     if out:
         hint = _apply_hint(out, lock_path, remote)
         echo_err(f"Saved the plan to {out}. To apply exactly this plan: {hint}")

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from hubprops.cli._common import EXIT_ERROR, EXIT_OK, error_boundary
+from hubprops.cli._common import EXIT_ERROR, EXIT_OK, echo_out, error_boundary
 from hubprops.errors import HubpropsError
 from hubprops.planfile import encode, read_plan
 from hubprops.render.plan import render_error_json, render_plan
@@ -34,5 +34,5 @@ def show(plan_file: str, fmt: str) -> int:
             raise
         click.echo(render_error_json(exc), nl=False)
         return EXIT_ERROR
-    click.echo(render_plan(encode(saved), fmt, color=sys.stdout.isatty()), nl=False)
+    echo_out(render_plan(encode(saved), fmt, color=sys.stdout.isatty()))
     return EXIT_OK

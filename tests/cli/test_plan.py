@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +228,28 @@ def test_lock_error_is_reported(project: Path) -> None:
     result = hubprops("plan", "--sandbox")
     assert result.exit_code == 1
     assert "cannot read lock file" in result.stderr
+
+
+def test_detailed_exitcode_survives_a_reader_that_leaves_early(tmp_path: Path) -> None:
+    # `hubprops plan --detailed-exitcode | head -1` under `set -o pipefail` must still say 2.
+    props = "".join(
+        f"  - name: p{i}\n    label: Property {i}\n    type: string\n    fieldType: text\n"
+        f"    groupName: contactinformation\n    description: {'x' * 100}\n"
+        for i in range(800)  # a plan far larger than a pipe buffers
+    )
+    (tmp_path / "definitions").mkdir()
+    (tmp_path / "definitions" / "c.yaml").write_text(f"objectType: contacts\nproperties:\n{props}")
+    code = "from hubprops.cli import main; main()"
+    with subprocess.Popen(
+        [sys.executable, "-c", code, "plan", "--sandbox", "--detailed-exitcode"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 2
+    assert first.startswith(b"Plan for portal")
+    assert b"unexpected error" not in err and b"Traceback" not in err
