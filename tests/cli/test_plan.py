@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ from hubprops.hubspot import HubSpotClient
 from hubprops.lockfile import Lock, LockedProperty, save_lock
 from hubprops.planfile import read_plan
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
+from tests.cli.helpers import run_reader_leaves_early
 
 REPO = Path(__file__).resolve().parents[2]
 FRESH_SUMMARY = "Plan: 40 to create, 0 to update, 0 to archive."
@@ -239,17 +238,7 @@ def test_detailed_exitcode_survives_a_reader_that_leaves_early(tmp_path: Path) -
     )
     (tmp_path / "definitions").mkdir()
     (tmp_path / "definitions" / "c.yaml").write_text(f"objectType: contacts\nproperties:\n{props}")
-    code = "from hubprops.cli import main; main()"
-    with subprocess.Popen(
-        [sys.executable, "-c", code, "plan", "--sandbox", "--detailed-exitcode"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    ) as proc:
-        assert proc.stdout is not None and proc.stderr is not None
-        first = proc.stdout.readline()
-        proc.stdout.close()
-        err = proc.stderr.read()
-        assert proc.wait(timeout=60) == 2
+    first, err, code = run_reader_leaves_early(tmp_path, "plan", "--sandbox", "--detailed-exitcode")
+    assert code == 2
     assert first.startswith(b"Plan for portal")
     assert b"unexpected error" not in err and b"Traceback" not in err

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from hubprops.cli import main
+from tests.cli.helpers import run_reader_leaves_early
 
 REPO = Path(__file__).resolve().parents[2]
 LOCATED = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
@@ -150,17 +149,8 @@ def test_invalid_definitions_still_exit_1_when_the_reader_leaves_early(tmp_path:
     # `hubprops validate | head -1` under `set -o pipefail` must not turn invalid into valid.
     names = "".join(f"  - name: Bad{i}\n" for i in range(3000))  # far more than a pipe buffers
     (tmp_path / "c.yaml").write_text(f"objectType: contacts\nproperties:\n{names}")
-    with subprocess.Popen(
-        [sys.executable, "-c", "from hubprops.cli import main; main()", "validate", "-d", "."],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    ) as proc:
-        assert proc.stdout is not None and proc.stderr is not None
-        first = proc.stdout.readline()
-        proc.stdout.close()
-        err = proc.stderr.read()
-        assert proc.wait(timeout=60) == 1
+    first, err, code = run_reader_leaves_early(tmp_path, "validate", "-d", ".")
+    assert code == 1
     assert first.startswith(b"c.yaml:3:5: properties[0].name: 'Bad0' is not a valid name")
     assert b"Traceback" not in err
 
