@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from hubprops.applier import Progress
+from hubprops.apply.applier import Progress
 from hubprops.cli._common import echo_err
 from hubprops.render.apply import render_progress
 

@@ -30,7 +30,7 @@ TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
 API_BASE_ENV = "HUBPROPS_API_BASE"
 DEFAULT_API_BASE = "https://api.hubapi.com"
 SANDBOX_STATE = ".hubprops/sandbox.json"
-#: Same as hubprops.definitions.DEFAULT_DIRECTORY; kept here so that light commands (status)
+#: Same as hubprops.definitions.loader.DEFAULT_DIRECTORY; kept here so that light commands (status)
 #: do not import the definitions loader and jsonschema.
 DEFAULT_DEFINITIONS = "definitions"
 
@@ -143,7 +143,7 @@ def remote_options(func: F) -> F:
 
 def lock_option(help_text: str) -> Callable[[F], F]:
     """``--lock FILE`` (default hubprops.lock.json), passed on as ``lock_path``."""
-    from hubprops.lockfile import DEFAULT_LOCK_PATH
+    from hubprops.lock.file import DEFAULT_LOCK_PATH
 
     return click.option(
         "--lock",

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from hubprops.applier import ApplyResult, apply_plan, needs_apply
+from hubprops.apply.applier import ApplyResult, apply_plan, needs_apply
 from hubprops.cli._applyui import progress_reporter, sigint_sets
 from hubprops.cli._common import (
     DEFAULT_DEFINITIONS,
@@ -24,9 +24,9 @@ from hubprops.cli._common import (
     remote_options,
 )
 from hubprops.errors import ConfigError
-from hubprops.lockfile import load_lock, save_lock
-from hubprops.lockguard import acquire
-from hubprops.plans import Plan, PlanOptions
+from hubprops.lock.file import load_lock, save_lock
+from hubprops.lock.guard import acquire
+from hubprops.plan.types import Plan, PlanOptions
 from hubprops.render.apply import render_failures, render_result_json, render_summary
 
 
@@ -142,7 +142,7 @@ def _ask() -> int | None:
 
 
 def _saved_plan(path: str, remote: RemoteOptions) -> Plan:
-    from hubprops.planfile import read_plan
+    from hubprops.plan.file import read_plan
     from hubprops.sandbox import SANDBOX_BASE_URL
 
     plan = read_plan(path)
@@ -162,9 +162,9 @@ def _fresh_plan(
     remote: RemoteOptions,
     to_stderr: bool,
 ) -> Plan:
-    from hubprops.definitions import load_definitions
-    from hubprops.planfile import encode
-    from hubprops.remote import plan_against
+    from hubprops.definitions.loader import load_definitions
+    from hubprops.plan.file import encode
+    from hubprops.plan.remote import plan_against
     from hubprops.render.plan import render_plan_text
 
     loaded = load_definitions(directory or DEFAULT_DEFINITIONS)

@@ -1,7 +1,7 @@
 """``hubprops plan``: diff the definitions against the live portal, print the plan, save it.
 
 Reads the definitions and the lock, makes a constant number of GET requests per object type
-(``hubprops.remote.plan_against``), prints the plan as text, Markdown or JSON, and with
+(``hubprops.plan.remote.plan_against``), prints the plan as text, Markdown or JSON, and with
 ``-o FILE`` saves it for ``hubprops apply FILE``. Exits 0 (also with changes, unless
 ``--detailed-exitcode``: then 2 when there are changes), 1 on any error.
 """
@@ -26,11 +26,11 @@ from hubprops.cli._common import (
     open_client,
     remote_options,
 )
-from hubprops.definitions import load_definitions
+from hubprops.definitions.loader import load_definitions
 from hubprops.errors import ConfigError, HubpropsError
-from hubprops.lockfile import DEFAULT_LOCK_PATH, load_lock
-from hubprops.planfile import encode, write_plan
-from hubprops.plans import Plan, PlanOptions
+from hubprops.lock.file import DEFAULT_LOCK_PATH, load_lock
+from hubprops.plan.file import encode, write_plan
+from hubprops.plan.types import Plan, PlanOptions
 from hubprops.render.plan import render_error_json, render_plan
 
 FORMATS = ("text", "json", "markdown")
@@ -86,7 +86,7 @@ def _apply_hint(out: str, lock_path: str, remote: RemoteOptions) -> str:
 
 
 def _make_plan(directory: str, lock_path: str, options: PlanOptions, remote: RemoteOptions) -> Plan:
-    from hubprops.remote import plan_against
+    from hubprops.plan.remote import plan_against
 
     loaded = load_definitions(directory)
     for warning in loaded.warnings:

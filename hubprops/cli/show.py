@@ -11,7 +11,7 @@ import click
 
 from hubprops.cli._common import EXIT_ERROR, EXIT_OK, echo_out, error_boundary
 from hubprops.errors import HubpropsError
-from hubprops.planfile import encode, read_plan
+from hubprops.plan.file import encode, read_plan
 from hubprops.render.plan import render_error_json, render_plan
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from hubprops.cli._common import EXIT_OK, error_boundary, lock_option
-from hubprops.lockfile import load_lock
-from hubprops.lockguard import running_holder
+from hubprops.lock.file import load_lock
+from hubprops.lock.guard import running_holder
+from hubprops.lock.status import choose_portal, status_data
 from hubprops.render.status import render_status_json, render_status_text
-from hubprops.status import choose_portal, status_data
 
 
 @click.command()

@@ -20,7 +20,7 @@ from hubprops.cli._common import (
     error_boundary,
     silence_stdout,
 )
-from hubprops.definitions import load_definitions
+from hubprops.definitions.loader import load_definitions
 from hubprops.errors import DefinitionError, Diagnostic
 from hubprops.models import Definitions
 

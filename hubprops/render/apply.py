@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubprops.applier import ApplyResult, ChangeResult, Progress
+from hubprops.apply.applier import ApplyResult, ChangeResult, Progress
 from hubprops.fsutil import dumps_pretty
+from hubprops.lock.status import format_duration
 from hubprops.models import lock_id
-from hubprops.status import format_duration
 
 _MARK = {"applied": "ok", "failed": "FAILED", "skipped": "SKIPPED", "not_started": "not started"}
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from hubprops.fsutil import dumps_pretty
 from hubprops.normalize import field_order
-from hubprops.plans import KEPT_NO_PRUNE, KEPT_NOT_ARCHIVABLE
+from hubprops.plan.types import KEPT_NO_PRUNE, KEPT_NOT_ARCHIVABLE
 
 _COLORS = {"+": "32", "~": "33", "-": "31", "#": "31"}
 _SYMBOLS = {"create": "+", "update": "~", "archive": "-"}

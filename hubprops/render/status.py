@@ -1,11 +1,11 @@
-"""Text and JSON views of ``hubprops status`` (the data comes from ``hubprops.status``)."""
+"""Text and JSON views of ``hubprops status`` (the data comes from ``hubprops.lock.status``)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from hubprops.status import NEVER
+from hubprops.lock.status import NEVER
 
 
 def render_status_json(data: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hubprops.applier import apply_plan
+from hubprops.apply.applier import apply_plan
 from hubprops.sandbox import Sandbox
 from tests.reliability.helpers import (
     LockFile,

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from hubprops.hubspot import HubSpotClient
-from hubprops.lockfile import Lock
+from hubprops.lock.file import Lock
 from hubprops.models import Definitions, ObjectDefinitions, PropertyDef, RemoteObject, RemoteState
-from hubprops.planfile import encode
-from hubprops.planner import plan
-from hubprops.plans import PlanOptions
-from hubprops.remote import plan_against
+from hubprops.plan.file import encode
+from hubprops.plan.planner import plan
+from hubprops.plan.remote import plan_against
+from hubprops.plan.types import PlanOptions
 from hubprops.render.plan import render_plan_markdown, render_plan_text
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
 

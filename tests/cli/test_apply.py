@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hubprops.cli import main
-from hubprops.lockguard import guard_path
+from hubprops.lock.guard import guard_path
 from hubprops.sandbox import Sandbox
 from tests.reliability.helpers import REPO, lock_errors, many, prop, write_definitions
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 
 from hubprops.cli import main
 from hubprops.hubspot import HubSpotClient
-from hubprops.lockfile import Lock, LockedProperty, save_lock
-from hubprops.planfile import read_plan
+from hubprops.lock.file import Lock, LockedProperty, save_lock
+from hubprops.plan.file import read_plan
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
 from tests.cli.helpers import run_reader_leaves_early
 

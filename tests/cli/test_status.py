@@ -10,8 +10,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from hubprops.cli import main
-from hubprops.lockfile import LastSync, Lock, LockedProperty, save_lock
-from hubprops.lockguard import guard_path
+from hubprops.lock.file import LastSync, Lock, LockedProperty, save_lock
+from hubprops.lock.guard import guard_path
 
 DIGEST = "c" * 64
 TS = "2024-01-15T10:30:00Z"

@@ -12,11 +12,11 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from hubprops.definitions import load_definitions
+from hubprops.definitions.loader import load_definitions
 from hubprops.hubspot import HubSpotClient, RetryPolicy
-from hubprops.lockfile import Lock, load_lock, save_lock
-from hubprops.plans import Plan, PlanOptions
-from hubprops.remote import plan_against
+from hubprops.lock.file import Lock, load_lock, save_lock
+from hubprops.plan.remote import plan_against
+from hubprops.plan.types import Plan, PlanOptions
 from hubprops.sandbox import SANDBOX_BASE_URL, LoggedRequest, Sandbox
 
 REPO = Path(__file__).resolve().parents[2]

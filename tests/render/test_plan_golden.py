@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from hubprops.definitions import load_definitions
+from hubprops.definitions.loader import load_definitions
 from hubprops.errors import PlanError
 from hubprops.fsutil import dumps_pretty
-from hubprops.lockfile import load_lock
+from hubprops.lock.file import load_lock
 from hubprops.models import RemoteObject, RemoteState
-from hubprops.planfile import decode, encode
-from hubprops.planner import plan
-from hubprops.plans import PlanOptions
+from hubprops.plan.file import decode, encode
+from hubprops.plan.planner import plan
+from hubprops.plan.types import PlanOptions
 from hubprops.render.plan import render_plan_markdown, render_plan_text
 
 CASES = Path(__file__).resolve().parent.parent / "cases" / "plan"

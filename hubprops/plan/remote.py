@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from hubprops.errors import HubpropsError, RemoteError
-from hubprops.lockfile import Lock
+from hubprops.lock.file import Lock
 from hubprops.models import Definitions, RemoteObject, RemoteState, canonical_object_type
-from hubprops.planner import object_types_in_scope, plan
-from hubprops.planner import sensitivities as sensitivity_levels
-from hubprops.plans import Plan, PlanOptions
+from hubprops.plan.planner import object_types_in_scope, plan
+from hubprops.plan.planner import sensitivities as sensitivity_levels
+from hubprops.plan.types import Plan, PlanOptions
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient

@@ -1,4 +1,4 @@
-"""Tests for hubprops.semantic, through load_definitions: each rule failing and passing."""
+"""Tests for hubprops.definitions.semantic via load_definitions: each rule failing and passing."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hubprops.definitions import load_definitions
+from hubprops.definitions.loader import load_definitions
+from hubprops.definitions.semantic import MAX_OPTION_CHARS, MAX_OPTIONS, MAX_UNIQUE_VALUE_PROPERTIES
 from hubprops.errors import DefinitionError, Diagnostic
-from hubprops.semantic import MAX_OPTION_CHARS, MAX_OPTIONS, MAX_UNIQUE_VALUE_PROPERTIES
 
 
 def prop(name: str, **fields: object) -> dict[str, object]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from hubprops.errors import DestructiveChangeBlocked, PlanError
-from hubprops.lockfile import Lock, LockedGroup, LockedProperty
+from hubprops.lock.file import Lock, LockedGroup, LockedProperty
 from hubprops.models import (
     Definitions,
     GroupDef,
@@ -19,14 +19,14 @@ from hubprops.models import (
     SourceLocation,
 )
 from hubprops.normalize import definition_digest, remote_digest
-from hubprops.planner import (
+from hubprops.plan.planner import (
     definitions_digest,
     object_types_in_scope,
     plan,
     property_body,
     sensitivities,
 )
-from hubprops.plans import Action, Kind, PlanOptions
+from hubprops.plan.types import Action, Kind, PlanOptions
 
 PORTAL = 42
 
@@ -512,10 +512,10 @@ def test_blocked_destructive_changes_are_counted_as_changes_not_reasons() -> Non
 def test_kept_items_say_why_each_is_kept() -> None:
     """A HubSpot-defined property dropped from the definitions is kept even with --prune, and
     the plan says HubSpot forbids archiving it rather than suggesting --prune."""
-    from hubprops.lockfile import Lock, LockedProperty
+    from hubprops.lock.file import Lock, LockedProperty
     from hubprops.models import Definitions, ObjectDefinitions, RemoteObject, RemoteState
-    from hubprops.planner import plan
-    from hubprops.plans import KEPT_NO_PRUNE, KEPT_NOT_ARCHIVABLE, PlanOptions
+    from hubprops.plan.planner import plan
+    from hubprops.plan.types import KEPT_NO_PRUNE, KEPT_NOT_ARCHIVABLE, PlanOptions
 
     lock = Lock()
     entry = lock.entry(1, "contacts")

@@ -1,9 +1,9 @@
 """Load a definitions folder: YAML/JSON files -> validated, located :class:`Definitions`.
 
 Every ``*.yaml``, ``*.yml`` and ``*.json`` file under the folder (sub-folders included, hidden
-ones skipped) is parsed with line numbers (:mod:`hubprops._yamlpos`), checked against
-``schemas/definitions.schema.json`` (:mod:`hubprops._schemacheck`) and then, across all files,
-by :mod:`hubprops.semantic`. Every problem of every file is collected before anything is
+ones skipped) is parsed with line numbers (:mod:`hubprops.definitions.positions`), checked against
+``schemas/definitions.schema.json`` (:mod:`hubprops.definitions.schema`) and then, across all files,
+by :mod:`hubprops.definitions.semantic`. Every problem of every file is collected before anything is
 raised, so one run of ``hubprops validate`` shows them all.
 
 Default property groups that HubSpot creates in every portal are listed once, here, in
@@ -19,8 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from hubprops._schemacheck import definitions_schema, schema_diagnostics
-from hubprops._yamlpos import (
+from hubprops.definitions.positions import (
     DocumentSyntaxError,
     JsonPath,
     Position,
@@ -28,6 +27,8 @@ from hubprops._yamlpos import (
     locate,
     parse_document,
 )
+from hubprops.definitions.schema import definitions_schema, schema_diagnostics
+from hubprops.definitions.semantic import SourceDocument, semantic_diagnostics
 from hubprops.errors import DefinitionError, Diagnostic
 from hubprops.models import (
     Definitions,
@@ -36,7 +37,6 @@ from hubprops.models import (
     PropertyDef,
     SourceLocation,
 )
-from hubprops.semantic import SourceDocument, semantic_diagnostics
 
 __all__ = [
     "DEFAULT_DIRECTORY",

@@ -18,8 +18,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hubprops._schemacheck import definitions_schema
-from hubprops._yamlpos import JsonPath, Position, format_path, locate
+from hubprops.definitions.positions import JsonPath, Position, format_path, locate
+from hubprops.definitions.schema import definitions_schema
 from hubprops.errors import Diagnostic
 from hubprops.models import canonical_object_type
 

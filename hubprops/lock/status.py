@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubprops.lockfile import LastSync, Lock, LockedPortal
+from hubprops.lock.file import LastSync, Lock, LockedPortal
 from hubprops.models import canonical_object_type
 
 #: The original system's object types: always reported by ``status all``.

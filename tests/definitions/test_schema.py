@@ -10,11 +10,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from hubprops._yamlpos import parse_document
-from hubprops.definitions import definitions_schema, validate_document
+from hubprops.definitions.loader import definitions_schema, validate_document
+from hubprops.definitions.positions import parse_document
 from hubprops.errors import Diagnostic
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = REPO / "hubprops" / "schemas" / "definitions.schema.json"
 MODELINE = "# yaml-language-server: $schema=../schemas/definitions.schema.json"
 

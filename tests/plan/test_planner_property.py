@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hubprops.hubspot import HubSpotClient
-from hubprops.lockfile import Lock
+from hubprops.lock.file import Lock
 from hubprops.models import (
     Definitions,
     GroupDef,
@@ -25,8 +25,8 @@ from hubprops.models import (
     RemoteObject,
     RemoteState,
 )
-from hubprops.plans import Action, Kind, Plan, PlanOptions
-from hubprops.remote import plan_against, read_remote
+from hubprops.plan.remote import plan_against, read_remote
+from hubprops.plan.types import Action, Kind, Plan, PlanOptions
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
 
 SHAPES = [
@@ -180,7 +180,7 @@ def test_after_apply_the_next_plan_is_empty(scenario: Any, seed: int) -> None:
         second = plan_against(client, d, Lock(), options=OPTIONS, api_base=SANDBOX_BASE_URL)
         assert second.changes == (), [c.diffs for c in second.changes]
         state = read_remote(client, ["contacts"])
-    from hubprops.planner import plan
+    from hubprops.plan.planner import plan
 
     again = plan(d, shuffled(state, random.Random(seed)), Lock(), options=OPTIONS, api_base="x")
     assert again.changes == ()

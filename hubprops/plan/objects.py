@@ -12,15 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hubprops._plandiff import (
-    destructive_reasons,
-    diff_keys,
-    field_diffs,
-    group_archive_reason,
-    property_body,
-)
-from hubprops._planrules import create_problems, update_problems
-from hubprops.lockfile import LockedGroup, LockedObject, LockedProperty
+from hubprops.lock.file import LockedGroup, LockedObject, LockedProperty
 from hubprops.models import GroupDef, ObjectDefinitions, PropertyDef, RemoteObject
 from hubprops.normalize import (
     GROUP_FIELDS,
@@ -33,7 +25,14 @@ from hubprops.normalize import (
     remote_digest,
     remote_group_digest,
 )
-from hubprops.plans import (
+from hubprops.plan.diff import (
+    destructive_reasons,
+    diff_keys,
+    field_diffs,
+    group_archive_reason,
+    property_body,
+)
+from hubprops.plan.types import (
     KEPT_NO_PRUNE,
     KEPT_NOT_ARCHIVABLE,
     Action,
@@ -43,6 +42,7 @@ from hubprops.plans import (
     Kind,
     PlanOptions,
 )
+from hubprops.rules import create_problems, update_problems
 
 
 class ObjectPlanner:

@@ -18,7 +18,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped]
 
-from hubprops._yamlpos import JsonPath, Position, format_path, locate
+from hubprops.definitions.positions import JsonPath, Position, format_path, locate
 from hubprops.errors import Diagnostic
 from hubprops.models import OBJECT_TYPE_IDS
 

@@ -40,7 +40,7 @@ from hubprops.normalize import (
     remote_digest,
     remote_group_digest,
 )
-from hubprops.plans import Action, Change, Kind, Plan
+from hubprops.plan.types import Action, Change, Kind, Plan
 
 FORMAT_VERSION = 1
 

@@ -1,4 +1,4 @@
-"""Tests for hubprops.definitions: loading folders, locations, models, errors at once."""
+"""Tests for hubprops.definitions.loader: loading folders, locations, models, errors at once."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hubprops.definitions import (
+from hubprops.definitions.loader import (
     DEFAULT_GROUPS,
     find_definition_files,
     load_definitions,
@@ -15,7 +15,7 @@ from hubprops.definitions import (
 from hubprops.errors import DefinitionError, Diagnostic
 from hubprops.models import PropertyDef
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 CUSTOM_FIELDS = {"name", "label", "type", "fieldType", "groupName"}
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from hubprops.applier import Progress, apply_plan
+from hubprops.apply.applier import Progress, apply_plan
 from hubprops.errors import StalePlan, WrongPortal
-from hubprops.lockfile import Lock
+from hubprops.lock.file import Lock
 from hubprops.models import lock_id
-from hubprops.plans import Action, Kind
+from hubprops.plan.types import Action, Kind
 from hubprops.sandbox import Sandbox
 from tests.reliability.helpers import (
     REPO,
@@ -417,7 +417,7 @@ def test_in_sync_items_are_recorded_in_the_lock_without_calling_hubspot(
 ) -> None:
     from hubprops.models import PropertyDef
     from hubprops.normalize import digest, normalize_definition
-    from hubprops.plans import InSync
+    from hubprops.plan.types import InSync
 
     defs = write_definitions(tmp_path / "defs", "contacts", [{"name": "email", "label": "Email"}])
     email = next(p for p in sb.properties("contacts") if p["name"] == "email")

@@ -8,10 +8,10 @@ import pytest
 
 from hubprops.errors import RemoteError
 from hubprops.hubspot import HubSpotClient
-from hubprops.lockfile import Lock
+from hubprops.lock.file import Lock
 from hubprops.models import Definitions, ObjectDefinitions, PropertyDef
-from hubprops.plans import PlanOptions
-from hubprops.remote import plan_against, read_remote
+from hubprops.plan.remote import plan_against, read_remote
+from hubprops.plan.types import PlanOptions
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
 
 

@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from hubprops.errors import LockError, UnsupportedFormatVersion
-from hubprops.lockfile import (
+from hubprops.lock.file import (
     FORMAT_VERSION,
     LastSync,
     Lock,
@@ -20,7 +20,7 @@ from hubprops.lockfile import (
     save_lock,
 )
 
-SCHEMA_PATH = Path(__file__).parent.parent / "hubprops" / "schemas" / "lock.schema.json"
+SCHEMA_PATH = Path(__file__).parents[2] / "hubprops" / "schemas" / "lock.schema.json"
 DIGEST = "a" * 64
 
 
@@ -63,7 +63,7 @@ def test_schema_is_valid_2020_12() -> None:
 
 
 def test_schema_is_reachable_through_the_root_symlink() -> None:
-    root_copy = Path(__file__).parent.parent / "schemas" / "lock.schema.json"
+    root_copy = Path(__file__).parents[2] / "schemas" / "lock.schema.json"
     assert root_copy.read_text(encoding="utf-8") == SCHEMA_PATH.read_text(encoding="utf-8")
 
 

@@ -16,14 +16,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from hubprops import __version__
-from hubprops._plandiff import property_body
-from hubprops._planobject import ObjectPlanner
-from hubprops._planrules import NOT_PATCHABLE, READ_ONLY_DEFINITION_EDITABLE, REQUIRED_ON_CREATE
 from hubprops.errors import DestructiveChangeBlocked, PlanError
-from hubprops.lockfile import Lock
+from hubprops.lock.file import Lock
 from hubprops.models import Definitions, ObjectDefinitions, RemoteState, canonical_object_type
 from hubprops.normalize import digest, normalize_definition, normalize_group_definition
-from hubprops.plans import APPLY_ORDER, Plan, PlanOptions
+from hubprops.plan.diff import property_body
+from hubprops.plan.objects import ObjectPlanner
+from hubprops.plan.types import APPLY_ORDER, Plan, PlanOptions
+from hubprops.rules import NOT_PATCHABLE, READ_ONLY_DEFINITION_EDITABLE, REQUIRED_ON_CREATE
 
 __all__ = [
     "APPLY_ORDER",

@@ -17,7 +17,7 @@ from typing import Any
 
 from hubprops.models import PropertyDef
 from hubprops.normalize import field_order
-from hubprops.plans import FieldDiff
+from hubprops.plan.types import FieldDiff
 
 #: fieldTypes that hold several values per record; leaving them keeps only one value.
 MULTI_VALUE_FIELD_TYPES = frozenset({"checkbox"})

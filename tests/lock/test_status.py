@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hubprops.lockfile import LastSync, Lock, LockedProperty
-from hubprops.status import choose_portal, format_duration, status_data
+from hubprops.lock.file import LastSync, Lock, LockedProperty
+from hubprops.lock.status import choose_portal, format_duration, status_data
 
 DIGEST = "b" * 64
 

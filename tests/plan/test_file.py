@@ -16,7 +16,7 @@ from hubprops.errors import (
     UnsupportedFormatVersion,
     WrongPortal,
 )
-from hubprops.lockfile import Lock
+from hubprops.lock.file import Lock
 from hubprops.models import (
     Definitions,
     GroupDef,
@@ -26,7 +26,7 @@ from hubprops.models import (
     RemoteObject,
     RemoteState,
 )
-from hubprops.planfile import (
+from hubprops.plan.file import (
     FORMAT_VERSION,
     check_portal,
     check_stale,
@@ -37,10 +37,10 @@ from hubprops.planfile import (
     read_plan,
     write_plan,
 )
-from hubprops.planner import plan
-from hubprops.plans import Plan, PlanOptions
+from hubprops.plan.planner import plan
+from hubprops.plan.types import Plan, PlanOptions
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "plan.schema.json"
 
 
 def remote_prop(name: str, **over: Any) -> dict[str, Any]:
@@ -68,7 +68,7 @@ GROUPS = {"g": {"name": "g", "label": "G"}, "old": {"name": "old", "label": "Old
 
 def sample_plan() -> Plan:
     """One change of every kind: group create/update/archive, property create/update/archive."""
-    from hubprops.lockfile import LockedGroup, LockedProperty
+    from hubprops.lock.file import LockedGroup, LockedProperty
 
     options = (OptionDef(label="A", value="a"), OptionDef(label="B", value="b"))
     props = (

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from hubprops._applylock import Recorder, Step
+from hubprops.apply.recorder import Recorder, Step
 from hubprops.errors import (
     AuthenticationError,
     Conflict,
@@ -22,7 +22,7 @@ from hubprops.errors import (
     HubpropsError,
     RemoteError,
 )
-from hubprops.plans import Action, Change, Kind
+from hubprops.plan.types import Action, Change, Kind
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient

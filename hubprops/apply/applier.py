@@ -30,13 +30,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from hubprops._applylock import ChangeResult, Progress, Recorder, Step, sync_status
-from hubprops._applyrun import Run
+from hubprops.apply.recorder import ChangeResult, Progress, Recorder, Step, sync_status
+from hubprops.apply.stages import Run
 from hubprops.errors import RemoteError
-from hubprops.lockfile import Lock, SyncStatus
+from hubprops.lock.file import Lock, SyncStatus
 from hubprops.models import RemoteObject, RemoteState
-from hubprops.planfile import check_portal, check_stale
-from hubprops.plans import APPLY_STAGES, Action, Kind, Plan
+from hubprops.plan.file import check_portal, check_stale
+from hubprops.plan.types import APPLY_STAGES, Action, Kind, Plan
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hubprops.errors import LockError
-from hubprops.lockguard import Holder, acquire, guard_path, pid_alive, read_holder
+from hubprops.lock.guard import Holder, acquire, guard_path, pid_alive, read_holder
 
 
 def dead_pid() -> int:
@@ -125,7 +125,7 @@ def test_guard_of_a_sigkilled_apply_is_taken_over(tmp_path: Path) -> None:
     lock = tmp_path / "lock.json"
     code = (
         "import sys, time\n"
-        "from hubprops.lockguard import acquire\n"
+        "from hubprops.lock.guard import acquire\n"
         f"acquire({str(lock)!r})\n"
         "print('held', flush=True)\n"
         "time.sleep(60)\n"

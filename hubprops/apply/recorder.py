@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from hubprops.lockfile import LastSync, Lock, LockedGroup, LockedObject, LockedProperty, SyncStatus
+from hubprops.lock.file import LastSync, Lock, LockedGroup, LockedObject, LockedProperty, SyncStatus
 from hubprops.models import canonical_object_type, lock_id
-from hubprops.plans import Action, Change, InSync, Kind, Plan
+from hubprops.plan.types import Action, Change, InSync, Kind, Plan
 
 #: applied: HubSpot acknowledged it. failed: HubSpot (or the network) refused it. skipped: not
 #: attempted because something it depends on failed. not_started: apply stopped first (Ctrl-C,

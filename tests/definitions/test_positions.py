@@ -1,11 +1,11 @@
-"""Tests for hubprops._yamlpos: data and positions of YAML and JSON documents."""
+"""Tests for hubprops.definitions.positions: data and positions of YAML and JSON documents."""
 
 from __future__ import annotations
 
 import pytest
 import yaml
 
-from hubprops._yamlpos import DocumentSyntaxError, format_path, locate, parse_document
+from hubprops.definitions.positions import DocumentSyntaxError, format_path, locate, parse_document
 
 DOC = """\
 objectType: contacts
@@ -131,7 +131,7 @@ def test_json_that_yaml_cannot_read_keeps_its_data() -> None:
 
 
 def test_pure_python_and_libyaml_loaders_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hubprops import _yamlpos
+    from hubprops.definitions import positions as _yamlpos
 
     results = []
     for loader in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}:
