@@ -236,6 +236,8 @@ def apply_merged(ctx: Context, gh: GitHub | None) -> tuple[int, dict[str, str]]:
         if number is None:
             ctx.log(f"::warning::{message}")
             return 0, {"applied": "false"}
+    if ctx.commit_lock:  # another job (a matrix's previous environment) may have pushed a lock
+        _git(ctx, "pull", "--ff-only", "--quiet")
     applied = hubprops(ctx, "apply", *ctx.remote_args(), str(ctx.plan_path))
     ctx.log(applied.stdout.rstrip("\n"))
     outputs = {"applied": "true" if applied.code == 0 else "false"}
