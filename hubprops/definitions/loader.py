@@ -12,7 +12,7 @@ Default property groups that HubSpot creates in every portal are listed once, he
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -138,9 +138,27 @@ def load_definitions(directory: str | Path = DEFAULT_DIRECTORY) -> LoadedDefinit
     Definitions are keyed by canonical object type (``0-1`` and ``contacts`` are one); each
     PropertyDef/GroupDef carries its ``source`` (file and line) and only the fields its file sets.
     """
+    return load_definitions_from([directory])
+
+
+def load_definitions_from(paths: Sequence[str | Path]) -> LoadedDefinitions:
+    """``load_definitions`` over several folders and files (``validate -d A -d B FILE...``),
+    each file loaded once. A folder that does not exist or holds no definitions is an error;
+    every path is checked before raising, so all such problems are reported together."""
+    files: list[Path] = []
+    missing: list[Diagnostic] = []
+    for path in paths:
+        try:
+            found = find_definition_files(path)
+        except DefinitionError as exc:
+            missing.extend(exc.diagnostics)
+            continue
+        seen = {p.resolve() for p in files}
+        files += [p for p in found if p.resolve() not in seen]
+    if missing:
+        raise DefinitionError(missing)
     documents: list[SourceDocument] = []
     diagnostics: list[Diagnostic] = []
-    files = find_definition_files(directory)
     for path in files:
         doc, problems = _read_document(path)
         diagnostics.extend(problems)
