@@ -151,10 +151,14 @@ class PlanError(HubpropsError):
 class DestructiveChangeBlocked(PlanError):
     """The plan holds destructive changes and ``--allow-destructive`` was not given."""
 
-    def __init__(self, reasons: Sequence[str], *, changes: int | None = None) -> None:
+    def __init__(
+        self, reasons: Sequence[str], *, changes: int | None = None, plan: object | None = None
+    ) -> None:
         """``reasons``: one line per reason (a change may have several); ``changes``: how many
-        changes they belong to (default: one per reason)."""
+        changes they belong to (default: one per reason); ``plan``: the whole plan, blocked
+        (a ``hubprops.plan.types.Plan``), so that it can still be shown in full."""
         self.reasons = tuple(reasons)
+        self.plan = plan
         count = len(self.reasons) if changes is None else changes
         lines = "\n".join(f"  - {r}" for r in self.reasons)
         super().__init__(

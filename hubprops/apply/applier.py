@@ -35,7 +35,7 @@ from hubprops.apply.stages import Run
 from hubprops.errors import RemoteError
 from hubprops.lock.file import Lock, SyncStatus
 from hubprops.models import RemoteObject, RemoteState
-from hubprops.plan.file import check_portal, check_stale
+from hubprops.plan.file import already_applied, check_portal, check_stale
 from hubprops.plan.types import APPLY_STAGES, Action, Kind, Plan
 
 if TYPE_CHECKING:
@@ -61,6 +61,9 @@ class ApplyResult:
     stopped_because: str | None = None
     #: Items already as defined that this apply recorded in the lock (``Plan.in_sync``).
     recorded_in_sync: int = 0
+    #: HubSpot already held every change of the plan (an earlier apply of it succeeded):
+    #: nothing was written, not even the lock.
+    already_applied: bool = False
 
     @property
     def ok(self) -> bool:
@@ -110,7 +113,10 @@ def apply_plan(
     started_at = now()
     check_portal(plan, portal_id if portal_id is not None else client.get_portal_id())
     if plan.changes:
-        check_stale(plan, read_for_staleness(client, plan))
+        remote = read_for_staleness(client, plan)
+        if already_applied(plan, remote):
+            return _done_before(plan, started_at, clock() - start)
+        check_stale(plan, remote)
     stop = cancel if cancel is not None else threading.Event()
     recorder = Recorder(
         plan,
@@ -133,6 +139,19 @@ def apply_plan(
         reason = run.halt or "not started: apply was interrupted"
         recorder.record(Step(c, "not_started", reason) for c in leftover)
     return _result(recorder, run, started_at, clock() - start, written=True)
+
+
+def _done_before(plan: Plan, started_at: str, duration: float) -> ApplyResult:
+    return ApplyResult(
+        portal_id=plan.portal_id,
+        started_at=started_at,
+        duration_s=duration,
+        status="completed",
+        interrupted=False,
+        results=(),
+        counts={},
+        already_applied=True,
+    )
 
 
 def _result(

@@ -111,7 +111,7 @@ def plan_comment(
         blocked = planned is not None and "destructive" in planned.stderr
         title = "plan blocked by destructive changes" if blocked else "plan failed"
         out += [f"### hubprops{where}: {title}", ""]
-        if planned is not None and planned.stderr.strip():
+        if planned is not None and planned.stderr.strip() and not blocked:
             out += [_fenced(planned.stderr), ""]
         if planned is not None and planned.stdout.strip():
             out += [planned.stdout.rstrip()]

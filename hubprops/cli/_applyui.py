@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,21 +16,62 @@ from hubprops.apply.applier import Progress
 from hubprops.cli._common import echo_err
 from hubprops.render.apply import render_progress
 
+#: Without a terminal, a progress line at least this often (seconds), so CI logs show life.
+PROGRESS_EVERY = 10.0
+
 
 @contextmanager
 def progress_reporter(total: int) -> Iterator[Callable[[Progress], None] | None]:
-    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    """On a terminal, a progress bar on stderr; without one, ``Applying... 120/400 changes,
+    30s elapsed`` lines at the first write and every ``PROGRESS_EVERY`` seconds. Both print a
+    line per failure as it happens. Changes left not started (Ctrl-C, a halted apply) do not advance
+    either, so an interrupted apply never shows 100%."""
     if not sys.stderr.isatty():
-        yield None
+        with _progress_lines(total) as step:
+            yield step
         return
     with click.progressbar(length=total, label="Applying", file=sys.stderr) as bar:
 
         def step(progress: Progress) -> None:
+            if progress.result.status == "not_started":
+                return
             bar.update(1)
             if progress.result.status in ("failed", "skipped"):
                 click.echo("\n" + render_progress(progress), err=True)
 
         yield step
+
+
+@contextmanager
+def _progress_lines(total: int) -> Iterator[Callable[[Progress], None]]:
+    start = time.monotonic()
+    done = [0]
+    stop = threading.Event()
+
+    def line() -> None:
+        elapsed = int(time.monotonic() - start)
+        echo_err(f"Applying... {done[0]}/{total} changes, {elapsed}s elapsed")
+
+    def tick() -> None:
+        while not stop.wait(PROGRESS_EVERY):
+            line()
+
+    def step(progress: Progress) -> None:
+        if progress.result.status == "not_started":
+            return
+        done[0] += 1
+        if done[0] == 1:  # the first write: a plan refused before it printed nothing here
+            line()
+        if progress.result.status in ("failed", "skipped"):
+            echo_err(render_progress(progress))
+
+    ticker = threading.Thread(target=tick, name="hubprops-progress", daemon=True)
+    ticker.start()
+    try:
+        yield step
+    finally:
+        stop.set()
+        ticker.join()
 
 
 @contextmanager

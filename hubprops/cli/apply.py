@@ -23,6 +23,7 @@ from hubprops.cli._common import (
     open_client,
     remote_options,
 )
+from hubprops.cli._term import use_color
 from hubprops.errors import ConfigError
 from hubprops.lock.file import load_lock, save_lock
 from hubprops.lock.guard import acquire
@@ -179,11 +180,17 @@ def _fresh_plan(
         portal_id=remote.portal,
     )
     stream = sys.stderr if to_stderr else sys.stdout
-    click.echo(render_plan_text(encode(plan), color=stream.isatty()), nl=False, err=to_stderr)
+    click.echo(render_plan_text(encode(plan), color=use_color(stream)), nl=False, err=to_stderr)
     return plan
 
 
 def _report(result: ApplyResult, fmt: str) -> int:
+    if result.already_applied:  # a CI re-run of an apply that succeeded
+        if fmt == "json":
+            click.echo(render_result_json(None), nl=False)
+        else:
+            click.echo("This plan is already applied.")
+        return EXIT_OK
     failures = render_failures(result)
     if failures:
         echo_err(failures.rstrip("\n"))

@@ -26,11 +26,13 @@ from hubprops.cli._common import (
     open_client,
     remote_options,
 )
+from hubprops.cli._term import use_color
 from hubprops.definitions.loader import load_definitions
-from hubprops.errors import ConfigError, HubpropsError
+from hubprops.errors import ConfigError, DestructiveChangeBlocked, HubpropsError
 from hubprops.lock.file import DEFAULT_LOCK_PATH, load_lock
 from hubprops.plan.file import encode, write_plan
 from hubprops.plan.types import Plan, PlanOptions
+from hubprops.render.blocked import render_blocked
 from hubprops.render.plan import render_error_json, render_plan
 
 FORMATS = ("text", "json", "markdown")
@@ -64,12 +66,19 @@ def plan(
         made = _make_plan(directory, lock_path, options, remote)
         if out:
             _save(out, made)
+    except DestructiveChangeBlocked as exc:
+        if not isinstance(exc.plan, Plan):
+            raise
+        # a pull request must show the riskiest plan of all: render it in full, reasons on top
+        echo_out(render_blocked(encode(exc.plan), exc.reasons, fmt, color=use_color(sys.stdout)))
+        echo_err(f"error: {exc}" + (f"\nThe plan was not saved to {out}." if out else ""))
+        return EXIT_ERROR
     except HubpropsError as exc:
         if fmt != "json":
             raise
         click.echo(render_error_json(exc), nl=False)
         return EXIT_ERROR
-    echo_out(render_plan(encode(made), fmt, color=sys.stdout.isatty()))
+    echo_out(render_plan(encode(made), fmt, color=use_color(sys.stdout)))
     if out:
         hint = _apply_hint(out, lock_path, remote)
         echo_err(f"Saved the plan to {out}. To apply exactly this plan: {hint}")

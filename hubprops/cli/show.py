@@ -10,6 +10,7 @@ import sys
 import click
 
 from hubprops.cli._common import EXIT_ERROR, EXIT_OK, echo_out, error_boundary
+from hubprops.cli._term import use_color
 from hubprops.errors import HubpropsError
 from hubprops.plan.file import encode, read_plan
 from hubprops.render.plan import render_error_json, render_plan
@@ -34,5 +35,5 @@ def show(plan_file: str, fmt: str) -> int:
             raise
         click.echo(render_error_json(exc), nl=False)
         return EXIT_ERROR
-    echo_out(render_plan(encode(saved), fmt, color=sys.stdout.isatty()))
+    echo_out(render_plan(encode(saved), fmt, color=use_color(sys.stdout)))
     return EXIT_OK

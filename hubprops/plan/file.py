@@ -186,6 +186,35 @@ def check_stale(plan: Plan, remote: RemoteState) -> None:
         raise StalePlan(moved)
 
 
+def already_applied(plan: Plan, remote: RemoteState) -> bool:
+    """True iff the plan has changes and HubSpot already holds every one of them: each created
+    or updated object matches the plan's ``after`` in the fields it manages, each archived one
+    is gone. A re-run of an apply that succeeded (common in CI) is then not a stale plan.
+
+    Groups to create are not re-read before apply (creating one that exists is harmless), so
+    they are not checked; a plan must have at least one other change to be found applied."""
+    checked = 0
+    for change in plan.changes:
+        if change.kind is Kind.GROUP and change.action is Action.CREATE:
+            continue
+        checked += 1
+        found = remote.objects.get(change.object_type)
+        if found is None:
+            return False
+        is_property = change.kind is Kind.PROPERTY
+        current = (found.properties if is_property else found.groups).get(change.name)
+        if change.action is Action.ARCHIVE:
+            if current is not None:
+                return False
+            continue
+        if current is None or change.after is None:
+            return False
+        normalize = normalize_remote if is_property else normalize_remote_group
+        if normalize(current, change.after) != change.after:
+            return False
+    return checked > 0
+
+
 def _moved(change: Change, current: dict[str, Any]) -> str:
     """Which of the fields the plan looked at differ now; HubSpot may also have changed a field
     the definitions leave alone (the digest covers every field a definition could manage)."""

@@ -13,12 +13,21 @@ all collected and raised as one PlanError; then destructive changes are refused 
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from hubprops import __version__
 from hubprops.errors import DestructiveChangeBlocked, PlanError
 from hubprops.lock.file import Lock
-from hubprops.models import Definitions, ObjectDefinitions, RemoteState, canonical_object_type
+from hubprops.models import (
+    OBJECT_TYPE_IDS,
+    Definitions,
+    ObjectDefinitions,
+    RemoteState,
+    canonical_object_type,
+    object_type_id,
+)
 from hubprops.normalize import digest, normalize_definition, normalize_group_definition
 from hubprops.plan.diff import property_body
 from hubprops.plan.objects import ObjectPlanner
@@ -51,6 +60,25 @@ def object_types_in_scope(
         if entry.properties or entry.groups:
             types.add(canonical_object_type(object_type))
     return tuple(sorted(types))
+
+
+def check_object_types(objects: Sequence[str], definitions: Definitions, lock: Lock) -> None:
+    """PlanError for an ``--object`` that is no standard object type, no defined one and none
+    the lock knows, with the nearest known name: HubSpot would only answer 400 for it."""
+    known = set(OBJECT_TYPE_IDS) | set(definitions.objects)
+    for portal in lock.portals.values():
+        known |= {canonical_object_type(t) for t in portal.objects}
+    ids = {object_type_id(t) for t in known}
+    problems = []
+    for given in objects:
+        name = canonical_object_type(given)
+        if name in known or name in ids:
+            continue
+        close = difflib.get_close_matches(name.lower(), sorted(known), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(known))})"
+        problems.append(f"unknown object type '{given}'{hint}")
+    if problems:
+        raise PlanError("; ".join(problems))
 
 
 def sensitivities(definitions: Definitions, object_types: tuple[str, ...]) -> tuple[str, ...]:
@@ -95,14 +123,11 @@ def plan(
         for reason in c.reasons
         if c.destructive
     ]
-    if blocked and not options.allow_destructive:
-        count = sum(1 for c in planner.changes if c.destructive)
-        raise DestructiveChangeBlocked(blocked, changes=count)
     order = {step: i for i, step in enumerate(APPLY_ORDER)}
     changes = sorted(
         planner.changes, key=lambda c: (order[(c.kind, c.action)], c.object_type, c.name)
     )
-    return Plan(
+    made = Plan(
         portal_id=remote.portal_id,
         api_base=api_base,
         created_at=created_at or _now(),
@@ -114,6 +139,10 @@ def plan(
         unchanged=planner.unchanged,
         in_sync=tuple(sorted(planner.in_sync, key=lambda i: (i.object_type, i.kind.value, i.name))),
     )
+    if blocked and not options.allow_destructive:
+        count = sum(1 for c in planner.changes if c.destructive)
+        raise DestructiveChangeBlocked(blocked, changes=count, plan=made)
+    return made
 
 
 def definitions_digest(definitions: Definitions) -> str:

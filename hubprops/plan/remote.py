@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from hubprops.errors import HubpropsError, RemoteError
 from hubprops.lock.file import Lock
 from hubprops.models import Definitions, RemoteObject, RemoteState, canonical_object_type
-from hubprops.plan.planner import object_types_in_scope, plan
+from hubprops.plan.planner import check_object_types, object_types_in_scope, plan
 from hubprops.plan.planner import sensitivities as sensitivity_levels
 from hubprops.plan.types import Plan, PlanOptions
 
@@ -95,6 +95,7 @@ def plan_against(
 ) -> Plan:
     """Plan ``definitions`` against the portal behind ``client``: 1 call for the portal
     (none when ``portal_id`` is given), then ``read_remote`` of the object types in scope."""
+    check_object_types(options.objects, definitions, lock)  # before any request
     portal = portal_id if portal_id is not None else client.get_portal_id()
     types = object_types_in_scope(definitions, lock, portal, options)
     remote = read_remote(

@@ -95,13 +95,22 @@ def test_several_portals_uses_the_latest_and_says_so(tmp_path: Path) -> None:
     assert json.loads(out)["last_sync"]["timestamp"] == "2024-01-12T10:30:00Z"
 
 
-def test_no_lock_file_says_never_synced_and_exits_0(tmp_path: Path) -> None:
+def test_a_missing_lock_file_is_an_error(tmp_path: Path) -> None:
     code, out = run(tmp_path)
-    assert code == 0
-    assert "No sync recorded in hubprops.lock.json yet" in out
-    code, out = run(tmp_path, "--format", "json")
-    assert code == 0
-    assert json.loads(out)["last_sync"]["status"] == "never"
+    assert code == 1
+    assert "no lock file hubprops.lock.json" in out
+    code, out = run(tmp_path, "--lock", "stagin.lock.json", "--format", "json")
+    assert code == 1
+    assert "no lock file stagin.lock.json" in out
+
+
+def test_a_mistyped_object_type_names_the_nearest(tmp_path: Path) -> None:
+    write_lock(tmp_path / "hubprops.lock.json")
+    code, out = run(tmp_path, "contact")
+    assert code == 1
+    assert "unknown object type 'contact'; did you mean 'contacts'?" in out
+    code, out = run(tmp_path, "0-1")
+    assert code == 0, out
 
 
 def test_other_lock_path(tmp_path: Path) -> None:
