@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from typing import TextIO
 
 import click
@@ -49,20 +50,29 @@ class _Redact(logging.Filter):
         return True
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to the current ``sys.stderr`` (click's test runner swaps it per invocation)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # pragma: no cover - logging must never break a command
+            self.handleError(record)
+
+
 def configure_logging(level_name: str | None, secrets: list[str]) -> str | None:
     """Log hubprops' records (one per HTTP request, ...) on stderr at ``level_name`` (debug or
-    info); returns a warning for an unknown level, None otherwise."""
+    info), or not at all when it is empty; returns a warning for an unknown level."""
+    logger = logging.getLogger("hubprops")
+    for old in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(old)
+    logger.setLevel(logging.NOTSET)
     if not level_name:
         return None
     level = _LEVELS.get(level_name.strip().lower())
     if level is None:
         return f"warning: {LOG_ENV}={level_name!r} is not debug or info; logging stays off"
-    logger = logging.getLogger("hubprops")
-    if any(getattr(h, "_hubprops", False) for h in logger.handlers):
-        logger.setLevel(level)
-        return None
-    handler = logging.StreamHandler()  # sys.stderr at emit time (CliRunner swaps it)
-    handler._hubprops = True  # type: ignore[attr-defined]
+    handler = _StderrHandler()
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s", "%H:%M:%S")
     )

@@ -41,10 +41,28 @@ FORMATS = ("text", "json", "markdown")
 @click.command()
 @definitions_option()
 @click.option("-o", "--out", type=click.Path(dir_okay=False), help="Save the plan to this file.")
-@click.option("--object", "objects", multiple=True, metavar="TYPE", help="Plan only this type.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--object",
+    "objects",
+    multiple=True,
+    metavar="TYPE",
+    help="Plan only this object type (contacts, leads, 0-1, a custom type); repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: Terraform-style, for a terminal; markdown: a pull-request comment (summary "
+    "table, a collapsible section per object type); json: the plan file's content.",
+)
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes.")
-@click.option("--prune", is_flag=True, help="Archive what the lock records but no longer defined.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Archive what the lock records but the definitions no longer define.",
+)
 @click.option("--allow-destructive", is_flag=True, help="Include changes that may lose data.")
 @lock_option("Lock file: what hubprops manages in each portal.")
 @remote_options

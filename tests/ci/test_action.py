@@ -111,6 +111,13 @@ def test_pr_comment_once_then_updated_then_merge_applies_and_commits_lock(
     assert len(fake.comments[7]) == 1
     assert "applied on merge" in fake.comments[7][0]["body"]
 
+    # re-running the merge job (CI re-runs are common) is not an error
+    (repo / "hubprops-plan.json").unlink()
+    again = run_action(fake, repo, event_name="push", event={}, sha=merge_sha, inputs=sandbox)
+    assert not again.failed, again.log
+    assert "This plan is already applied." in again.log
+    assert again.outputs["hubprops"]["lock-committed"] == "false"
+
 
 def test_destructive_change_is_at_the_top_of_the_comment(fake: FakeGitHub, repo: Path) -> None:
     sandbox = {"sandbox": "true"}

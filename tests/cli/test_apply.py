@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -269,3 +270,31 @@ def test_apply_with_no_changes_closes_a_cut_off_apply(project: Path) -> None:
     before = path.read_text()
     assert hubprops("apply", "--sandbox", "--auto-approve").exit_code == 0
     assert path.read_text() == before
+
+
+def test_without_a_terminal_apply_prints_progress_lines(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hubprops.cli import _applyui
+
+    monkeypatch.setattr(_applyui, "PROGRESS_EVERY", 0.001)
+    assert hubprops("plan", "--sandbox", "-o", "plan.json").exit_code == 0
+    applied = hubprops("apply", "--sandbox", "plan.json")
+    assert applied.exit_code == 0, applied.output
+    lines = [ln for ln in applied.stderr.splitlines() if ln.startswith("Applying... ")]
+    assert len(lines) >= 2, applied.stderr
+    assert all(re.fullmatch(r"Applying\.\.\. \d+/40 changes, \d+s elapsed", ln) for ln in lines)
+    assert any(not ln.startswith("Applying... 0/") for ln in lines), lines
+
+
+def test_reapplying_an_applied_plan_exits_0_and_a_partial_one_is_stale(project: Path) -> None:
+    assert hubprops("plan", "--sandbox", "-o", "all.json").exit_code == 0
+    assert hubprops("plan", "--sandbox", "--object", "contacts", "-o", "c.json").exit_code == 0
+    assert hubprops("apply", "--sandbox", "c.json").exit_code == 0
+    again = hubprops("apply", "--sandbox", "c.json")
+    assert again.exit_code == 0, again.output
+    assert again.stdout == "This plan is already applied.\n"
+    assert "Applying" not in again.stderr
+    partly = hubprops("apply", "--sandbox", "all.json")  # contacts done, leads not
+    assert partly.exit_code == 1
+    assert "stale" in partly.stderr

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import click
+import pytest
 from click.testing import CliRunner
 
 from hubprops import __version__
 from hubprops.cli import main
 from hubprops.cli._common import error_boundary
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_version_prints_package_version() -> None:
@@ -37,3 +43,41 @@ def test_abort_inside_a_command_is_not_an_unexpected_error() -> None:
     assert result.exit_code == 1
     assert "unexpected error" not in result.output
     assert "Aborted!" in result.output
+
+
+def test_bare_hubprops_prints_help_and_exits_0() -> None:
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0
+    assert "Usage: " in result.output and "Commands:" in result.output
+    assert "_HUBPROPS_COMPLETE=bash_source" in result.output  # shell completion documented
+
+
+def test_a_mistyped_command_names_the_nearest() -> None:
+    result = CliRunner().invoke(main, ["plann"])
+    assert result.exit_code == 1
+    assert "No such command 'plann'. Did you mean 'plan'?" in result.output
+
+
+def test_terraform_single_dash_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(REPO / "definitions", tmp_path / "definitions")
+    monkeypatch.chdir(tmp_path)
+    planned = CliRunner().invoke(
+        main, ["plan", "--sandbox", "-out=plan.json", "-detailed-exitcode"]
+    )
+    assert planned.exit_code == 2, planned.output
+    assert (tmp_path / "plan.json").is_file()
+    assert not list(tmp_path.glob("ut=*"))
+    typo = CliRunner().invoke(main, ["plan", "--sandbox", "-outt=plan2.json"])
+    assert typo.exit_code == 1
+    assert "no such option: -outt (did you mean --out?)" in typo.output
+    assert not list(tmp_path.glob("*plan2.json"))
+    applied = CliRunner().invoke(main, ["apply", "--sandbox", "-auto-approve"])
+    assert applied.exit_code == 0, applied.output
+    assert "Apply complete" in applied.output
+
+
+def test_option_help_reads_correctly() -> None:
+    plan_help = CliRunner().invoke(main, ["plan", "--help"]).output
+    assert "repeatable" in plan_help.split("--object")[1].split("--")[0]
+    assert "markdown" in plan_help and "pull-request comment" in plan_help
+    assert "no longer define" in " ".join(plan_help.split())

@@ -242,3 +242,31 @@ def test_detailed_exitcode_survives_a_reader_that_leaves_early(tmp_path: Path) -
     assert code == 2
     assert first.startswith(b"Plan for portal")
     assert b"unexpected error" not in err and b"Traceback" not in err
+
+
+def test_a_blocked_plan_renders_in_full_in_every_format(project: Path) -> None:
+    assert hubprops("apply", "--sandbox", "--auto-approve").exit_code == 0
+    path = project / "definitions" / "contacts.yaml"
+    laundry = (
+        "      - label: Laundry Trailer\n        value: Laundry Trailer\n        displayOrder: 3\n"
+    )
+    text = path.read_text(encoding="utf-8")
+    assert laundry in text
+    path.write_text(text.replace(laundry, "", 1).replace("label: Email", "label: E-mail"))
+    reason = "contacts property what_service_do_you_need_: "
+    md = hubprops("plan", "--sandbox", "--format", "markdown", "-o", "p.json")
+    assert md.exit_code == 1
+    assert md.stdout.startswith("> [!CAUTION]\n> **Blocked: 1 destructive change(s).**")
+    assert md.stdout.index(reason) < md.stdout.index("| Object type |")
+    assert "~ property email" in md.stdout  # the rest of the plan is there too
+    assert md.stdout.rstrip().endswith("Plan: 0 to create, 2 to update, 0 to archive.")
+    assert not (project / "p.json").exists()
+    txt = hubprops("plan", "--sandbox")
+    assert txt.exit_code == 1
+    assert txt.stdout.startswith("Refusing: 1 destructive change(s).")
+    assert "~ property email" in txt.stdout and "allowed by" not in txt.stdout
+    as_json = hubprops("plan", "--sandbox", "--format", "json")
+    assert as_json.exit_code == 1
+    data = json.loads(as_json.stdout)
+    assert data["diagnostics"][0].startswith(reason)
+    assert data["plan"]["summary"] == {"create": 0, "update": 2, "archive": 0}
