@@ -237,6 +237,9 @@ class Recorder:
                 ] += 1
             elif result.status in ("failed", "skipped"):
                 out["failed"] += 1
+        waiting = self._tally(object_type)[2]
+        if waiting:
+            out["not_started"] = waiting
         unchanged = self.plan.unchanged
         out["unchanged"] = unchanged.get(object_type, 0) if object_type else sum(unchanged.values())
         return out

@@ -76,6 +76,8 @@ class LastSync(BaseModel):
     archived: int = 0
     unchanged: int = 0
     failed: int = 0
+    #: Changes never started (Ctrl-C, a halted apply); None (not written) when there were none.
+    not_started: int | None = None
     object_types: list[str] | None = None
 
 

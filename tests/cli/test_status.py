@@ -141,3 +141,42 @@ def test_unreadable_lock_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 1
     assert "cannot read lock file" in out
     assert "Traceback" not in out
+
+
+def test_after_an_interrupted_apply_status_counts_the_changes_never_started(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    from hubprops.apply.applier import Progress, apply_plan
+    from hubprops.lock.file import load_lock, save_lock
+    from hubprops.sandbox import Sandbox
+    from tests.reliability.helpers import REPO, make_plan, sandbox_client
+
+    lock_path = tmp_path / "hubprops.lock.json"
+    cancel = threading.Event()
+    seen: list[Progress] = []
+
+    def on_progress(progress: Progress) -> None:
+        seen.append(progress)
+        if len(seen) == 1:
+            cancel.set()  # what the first Ctrl-C does
+
+    with sandbox_client(Sandbox()) as client:
+        plan = make_plan(client, REPO / "definitions", load_lock(lock_path))
+        result = apply_plan(
+            client,
+            plan,
+            load_lock(lock_path),
+            save=lambda lk: save_lock(lock_path, lk),
+            cancel=cancel,
+            on_progress=on_progress,
+        )
+    assert result.interrupted
+    never = sum(r.status == "not_started" for r in result.results)
+    assert never > 0
+    code, out = run(tmp_path)
+    assert code == 0, out
+    assert f", {never} never started" in out
+    code, out = run(tmp_path, "--format", "json")
+    assert json.loads(out)["last_sync"]["not_started"] == never
