@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from hubprops.definitions.lint.registry import Level
 from hubprops.definitions.lint.settings import LintSettings, lint_settings
 from hubprops.definitions.lint.suppress import parse_suppressions
 from hubprops.definitions.loader import DEFAULT_GROUPS
-from hubprops.errors import Diagnostic
+from hubprops.errors import DefinitionError, Diagnostic
 from hubprops.lock.file import Lock
 from hubprops.models import Definitions
 
@@ -171,3 +171,11 @@ def _column(lines: list[str] | None, line: int) -> int:
     if stripped.startswith("- "):
         column += 2 + len(stripped[2:]) - len(stripped[2:].lstrip(" "))
     return column
+
+
+class LintFailed(DefinitionError):
+    """Lint rules at error level failed where they gate another command (``plan``)."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(diagnostics)
+        self.args = (f"{len(self.diagnostics)} lint error(s) in definitions",)
