@@ -31,11 +31,11 @@ def duplicate_label(
         seen = first.setdefault(key, prop)
         if seen is prop:
             continue
-        same = "the same label" if seen.label == prop.label else f"nearly the label {seen.label!r}"
         where = f" ({seen.source})" if seen.source else ""
+        relation = "is also" if seen.label == prop.label else f"reads like {seen.label!r},"
         yield Hit(
             prop,
-            f"label {prop.label!r} of {prop.name!r} is {same} of {seen.name!r}{where}",
+            f"label {prop.label!r} of {prop.name!r} {relation} the label of {seen.name!r}{where}",
             "label",
         )
 
