@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from importlib import resources
 
 import pytest
@@ -109,3 +110,10 @@ def test_registry_checks_and_config_schema_agree() -> None:
     for rule in RULES:
         assert rule.rationale and rule.hint and rule.summary
         assert rule.level in ("off", "warning", "error")
+
+
+def test_docs_describe_every_rule() -> None:
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "lint.md").read_text("utf-8")
+    for rule in RULES:
+        assert f"### `{rule.id}`" in docs
+        assert rule.hint in docs
