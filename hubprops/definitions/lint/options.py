@@ -100,9 +100,6 @@ def _locked_options(context: Context, object_type: str) -> dict[str, dict[str, s
         if entry is None:
             continue
         for name, prop in entry.properties.items():
-            options = getattr(prop, "options", None)
-            if isinstance(options, Mapping):
-                found.setdefault(name, {}).update(
-                    {str(v): str(label) for v, label in options.items()}
-                )
+            if prop.options:
+                found.setdefault(name, {}).update(prop.options)
     return found
