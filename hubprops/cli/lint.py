@@ -27,8 +27,10 @@ from hubprops.definitions.lint import LintReport, LintSettings, lint_settings
 from hubprops.definitions.lint import lint as run_lint
 from hubprops.definitions.lint.engine import LintFailed
 from hubprops.definitions.loader import display_path, load_definitions
+from hubprops.errors import HubpropsError
 from hubprops.lock.file import load_lock
 from hubprops.render.lint import render_lint
+from hubprops.render.plan import render_error_json
 
 FORMATS = ("text", "json", "sarif")
 
@@ -41,8 +43,14 @@ FORMATS = ("text", "json", "sarif")
 @error_boundary
 def lint(directory: str, files: tuple[str, ...], fmt: str, lock_path: str) -> int:
     """Check the definitions against the team's conventions ([lint] in hubprops.toml)."""
-    settings = lint_settings(project_config())
-    report = _run(directory, files, settings, lock_path)
+    try:
+        settings = lint_settings(project_config())
+        report = _run(directory, files, settings, lock_path)
+    except HubpropsError as exc:
+        if fmt != "json":
+            raise
+        echo_out(render_error_json(exc))  # with --format json, errors are JSON too
+        return EXIT_ERROR
     echo_out(render_lint(report, fmt, source=_source(directory, files)))
     return EXIT_ERROR if report.errors else EXIT_OK
 

@@ -216,3 +216,15 @@ def test_plan_runs_error_level_lint_unless_no_lint() -> None:
     allowed = hubprops("plan", "--sandbox", "--no-lint")
     assert allowed.exit_code == 0, allowed.output
     assert "+ property notes" in allowed.stdout
+
+
+def test_errors_are_json_with_format_json(project: Path) -> None:
+    (project / "hubprops.toml").write_text('[lint]\nmax-options = { max = "x" }\n')
+    result = hubprops("lint", "--format", "json")
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error.startswith("hubprops.toml:2: lint.max-options.max: expected a whole number")
+    (project / "hubprops.toml").unlink()
+    (project / "definitions" / "more.yaml").write_text("objectType: contacts\nproperties: 3\n")
+    data = json.loads(hubprops("lint", "--format", "json").stdout)
+    assert data["diagnostics"][0].startswith("definitions/more.yaml:2:")
