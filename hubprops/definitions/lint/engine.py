@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hubprops.config import Config
@@ -137,14 +137,8 @@ def lint(
                 if waiver is None:
                     counted.append(finding)
                 else:
-                    switched_off.append(_suppressed(finding, waiver.reason))
+                    switched_off.append(replace(finding, suppressed=waiver.reason))
     return LintReport(_sorted(counted), _sorted(switched_off), definitions.files)
-
-
-def _suppressed(finding: Finding, reason: str) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, suppressed=reason)
 
 
 def _sorted(findings: list[Finding]) -> tuple[Finding, ...]:
