@@ -48,8 +48,9 @@ Error messages are the sandbox's own words; clients must key on status and categ
 
 from __future__ import annotations
 
-from hubprops.sandbox.core import LoggedRequest, Sandbox, SandboxResponse
+from hubprops.sandbox.core import Sandbox
 from hubprops.sandbox.http import RunningServer, SandboxHTTPServer, serve
+from hubprops.sandbox.responses import LoggedRequest, SandboxResponse
 
 #: The base URL to pair with ``Sandbox.transport()``; ``.invalid`` never resolves.
 SANDBOX_BASE_URL = "http://sandbox.hubprops.invalid"

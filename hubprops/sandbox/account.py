@@ -56,7 +56,7 @@ def custom_property_limits(store: Store) -> dict[str, Any]:
                 "pluralLabel": t.plural,
                 "limit": limit,
                 "usage": usage,
-                "percentage": round(100.0 * usage / limit, 2),
+                "percentage": round(100.0 * usage / limit, 2) if limit else 100.0,
             }
         )
     overall = limit * len(rows)
@@ -64,7 +64,7 @@ def custom_property_limits(store: Store) -> dict[str, Any]:
         "byObjectType": rows,
         "overallLimit": overall,
         "overallUsage": total,
-        "overallPercentage": round(100.0 * total / overall, 2),
+        "overallPercentage": round(100.0 * total / overall, 2) if overall else 100.0,
     }
 
 

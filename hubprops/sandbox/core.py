@@ -10,15 +10,13 @@ and the lost-response draw for committed mutating requests.
 from __future__ import annotations
 
 import hmac
-import json
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hubprops.sandbox.direct import DirectAccess
 from hubprops.sandbox.errors import INVALID_AUTHENTICATION, ApiError, rate_limit_body
@@ -26,6 +24,12 @@ from hubprops.sandbox.faults import Faults
 from hubprops.sandbox.objecttypes import ObjectTypes
 from hubprops.sandbox.ratelimit import RateLimiter
 from hubprops.sandbox.records import RecordStore
+from hubprops.sandbox.responses import (
+    LoggedRequest,
+    SandboxResponse,
+    gateway_fault,
+    json_response,
+)
 from hubprops.sandbox.routes import Context, dispatch, is_mutating
 from hubprops.sandbox.scopes import granted, missing_scopes_body, required, token_key
 from hubprops.sandbox.seed import seed_objects
@@ -41,47 +45,6 @@ AUTH_MESSAGE = (
     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
     "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
 )
-_GATEWAY_HTML = "<html><body><h1>{status} {reason}</h1></body></html>"
-_REASONS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
-
-
-@dataclass(frozen=True)
-class SandboxResponse:
-    """One answer. ``lost`` means: the request was committed, but the client must see a
-    dropped connection instead of this response."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    lost: bool = False
-
-
-@dataclass(frozen=True)
-class LoggedRequest:
-    """One request the sandbox received (401, 429 and injected faults included).
-
-    ``time`` is the sandbox clock at arrival; ``lost`` marks a committed, unanswered request;
-    ``api_version`` is the version the path names (``v3``, ``2026-03``, ...; None for others).
-    """
-
-    method: str
-    path: str
-    query: dict[str, str]
-    status: int
-    time: float
-    lost: bool = False
-    api_version: str | None = None
-
-
-def _json_response(status: int, payload: Any, headers: dict[str, str]) -> SandboxResponse:
-    if payload is None:
-        return SandboxResponse(status, headers, b"")
-    body = json.dumps(payload).encode("utf-8")
-    return SandboxResponse(
-        status, {**headers, "Content-Type": "application/json;charset=utf-8"}, body
-    )
-
-
 #: The portal id of a sandbox made without one (and without a state file that names one).
 DEFAULT_PORTAL_ID = 12345678
 
@@ -249,21 +212,21 @@ class Sandbox(DirectAccess):
         token = self._bearer(headers)
         if token is None:
             error = ApiError(401, AUTH_MESSAGE, category=INVALID_AUTHENTICATION)
-            return _json_response(401, error.body(cid), {**base, **self.limiter.headers()})
+            return json_response(401, error.body(cid), {**base, **self.limiter.headers()})
         need = self._missing_scopes(token, method, path)
         if need is not None:
-            return _json_response(403, missing_scopes_body(need, cid), base)
+            return json_response(403, missing_scopes_body(need, cid), base)
         if path.rstrip("/").endswith("/search") and not self._search_admit(token):
             limited = {**rate_limit_body("SECONDLY", cid), "message": SEARCH_LIMIT_MESSAGE}
-            return _json_response(429, limited, base)
+            return json_response(429, limited, base)
         policy = self.limiter.admit()
         if policy is not None:
             limits = self.limiter.headers(rejected_by=policy)
-            return _json_response(429, rate_limit_body(policy, cid), {**base, **limits})
+            return json_response(429, rate_limit_body(policy, cid), {**base, **limits})
         base.update(self.limiter.headers())
         fault = self.faults.server_error()
         if fault is not None:
-            return self._fault(fault, cid, base)
+            return gateway_fault(fault, cid, base)
         mutating = is_mutating(method, path)
         try:
             ctx = Context(
@@ -276,23 +239,14 @@ class Sandbox(DirectAccess):
             )
             status, payload = dispatch(ctx, method, path, query, body)
         except ApiError as exc:
-            return _json_response(exc.status, exc.body(cid), base)
+            return json_response(exc.status, exc.body(cid), base)
         committed = mutating and status in (200, 201, 204, 207)
         if committed:
             self._persist()
-        response = _json_response(status, payload, base)
+        response = json_response(status, payload, base)
         if committed and self.faults.lose_response():
             return SandboxResponse(response.status, response.headers, response.body, lost=True)
         return response
-
-    @staticmethod
-    def _fault(status: int, cid: str, headers: dict[str, str]) -> SandboxResponse:
-        reason = _REASONS[status]
-        if status == 503:
-            body = {"status": "error", "message": reason, "correlationId": cid}
-            return _json_response(status, body, headers)
-        html = _GATEWAY_HTML.format(status=status, reason=reason).encode("utf-8")
-        return SandboxResponse(status, {**headers, "Content-Type": "text/html"}, html)
 
     def _persist(self) -> None:
         if self.state_file is not None:

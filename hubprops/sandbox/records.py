@@ -87,18 +87,22 @@ class RecordStore:
 
     def __init__(self, data: dict[str, Any] | None = None) -> None:
         self.data: dict[str, dict[str, Any]] = data or {}
-        self.dirty = True
-        self._text: str | None = None
+        self._dirty: set[str] = set(self.data)
+        self._texts: dict[str, str] = {}
 
     def serialized(self) -> str:
-        """The records as compact JSON, re-serialized only after a change."""
-        if self.dirty or self._text is None:
-            self._text = json.dumps(self.data, separators=(",", ":"))
-            self.dirty = False
-        return self._text
+        """The records as compact JSON; only the types that changed are re-serialized."""
+        for key in self._dirty:
+            if key in self.data:
+                self._texts[key] = json.dumps(self.data[key], separators=(",", ":"))
+        self._dirty.clear()
+        return "{" + ",".join(f"{json.dumps(k)}:{self._texts[k]}" for k in self.data) + "}"
 
     def of(self, object_type: str) -> dict[str, Any]:
-        return self.data.setdefault(object_type, empty_records())
+        if object_type not in self.data:
+            self.data[object_type] = empty_records()
+            self._dirty.add(object_type)
+        return self.data[object_type]
 
     def rows(self, object_type: str) -> dict[str, dict[str, Any]]:
         rows: dict[str, dict[str, Any]] = self.of(object_type)["rows"]
@@ -109,7 +113,7 @@ class RecordStore:
         record_id = str(table["nextId"])
         table["nextId"] += 1
         table["rows"][record_id] = {"createdAt": stamp, "updatedAt": stamp, "properties": values}
-        self.dirty = True
+        self._dirty.add(object_type)
         return record_id
 
     def seed(
@@ -132,7 +136,7 @@ class RecordStore:
         """An archived property's values are no longer readable: forget them."""
         for row in self.rows(object_type).values():
             if row["properties"].pop(name, None) is not None:
-                self.dirty = True
+                self._dirty.add(object_type)
 
     def present(
         self, object_type: str, record_id: str, names: list[str] | None, active: dict[str, Any]
@@ -192,7 +196,7 @@ class RecordStore:
                 else:
                     props[name] = value
             rows[record_id]["updatedAt"] = stamp
-        self.dirty = True
+        self._dirty.add(object_type)
         return [rid for rid, _ in changes], missing
 
 
