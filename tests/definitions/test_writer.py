@@ -100,3 +100,18 @@ def test_new_document_has_schema_comment_and_blank_lines_between_properties() ->
     assert "  - name: a\n    label: A\n\n  - name: b\n" in text
     assert "      - { label: X, value: x }\n" in text
     assert format_text(text) == text
+
+
+def test_new_document_scalars_read_back_as_written() -> None:
+    import yaml
+
+    tricky = ["Yes", "no", "1e5", "null", "a, b", "x: y", "{braces}", "# hash", "two\nlines", "ünï"]
+    props = [
+        {"name": f"p{i}", "label": text, "options": [{"label": text, "value": text}]}
+        for i, text in enumerate(tricky)
+    ]
+    text = new_document("contacts", (), props)
+    loaded = yaml.safe_load(text)
+    assert [p["label"] for p in loaded["properties"]] == tricky
+    assert [p["options"][0]["value"] for p in loaded["properties"]] == tricky
+    assert format_text(text) == text
