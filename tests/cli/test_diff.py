@@ -113,3 +113,11 @@ def test_two_sides_are_needed(portals: dict[str, str]) -> None:
     result = hubprops("diff", "--env", "staging")
     assert result.exit_code == 1
     assert "exactly two" in result.output
+
+
+def test_the_multi_portal_example_config_is_valid() -> None:
+    from hubprops.config import load_config
+
+    repo = Path(__file__).resolve().parents[2]
+    config = load_config(repo / "examples" / "multi-portal" / "hubprops.toml")
+    assert {e.portal_id for e in config.environments.values()} == {1001, 2002}
