@@ -16,7 +16,7 @@ not as drift.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,7 +34,7 @@ from hubprops.normalize import (
     normalize_remote_group,
 )
 from hubprops.plan.diff import field_diffs
-from hubprops.plan.types import FieldDiff, Kind
+from hubprops.plan.types import Action, Change, FieldDiff, Kind
 
 
 class DriftStatus(str, enum.Enum):
@@ -161,6 +161,22 @@ def _check(
         DriftStatus.UNCHECKED,
         note=f"{why}; the lock's digest alone cannot tell which fields HubSpot changed",
     )
+
+
+def mark_drift(changes: Iterable[Change], lock: Lock, portal_id: int) -> list[Change]:
+    """``changes`` with ``drift`` set on each create or update whose definition is exactly what
+    the lock recorded (same digest): the definitions did not move, HubSpot did."""
+    out: list[Change] = []
+    for change in changes:
+        entry = lock.find_object(portal_id, change.object_type)
+        recorded = None
+        if entry is not None and change.action is not Action.ARCHIVE:
+            items = entry.groups if change.kind is Kind.GROUP else entry.properties
+            locked = items.get(change.name)
+            recorded = locked.sha256 if locked is not None else None
+        drifted = recorded is not None and recorded == change.after_digest
+        out.append(change.model_copy(update={"drift": True}) if drifted else change)
+    return out
 
 
 def _recorded(definition: PropertyDef | GroupDef | None) -> dict[str, Any] | None:

@@ -62,3 +62,24 @@ def test_nothing_recorded_for_this_portal_is_an_error(
     result = hubprops("drift", "--sandbox")
     assert result.exit_code == 1
     assert "records nothing for portal 12345678" in result.stderr
+
+
+def test_plan_names_drift_apart_from_definition_changes(pulled: Path) -> None:
+    with client_for(sandbox()) as client:
+        client.update_property("contacts", "acme_contact_01", {"label": "Edited in the UI"})
+        client.archive_property("leads", "acme_lead_02")
+    path = pulled / "definitions" / "contacts.yaml"
+    path.write_text(path.read_text().replace("label: Acme contacts 4\n", "label: Renamed here\n"))
+    result = hubprops("plan", "--sandbox", "-o", "plan.json")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert (
+        "~ property acme_contact_01\n"
+        "      # drift: changed in HubSpot since the last apply; this restores it\n"
+    ) in text
+    assert "+ property acme_lead_02\n      # drift: archived in HubSpot" in text
+    assert "~ property acme_contact_04\n      label:" in text  # a definition change: no marker
+    data = json.loads(Path("plan.json").read_text())
+    drift = {c["name"] for c in data["changes"] if c.get("drift")}
+    assert drift == {"acme_contact_01", "acme_lead_02"}
+    assert hubprops("show", "plan.json").stdout == text
