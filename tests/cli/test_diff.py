@@ -121,3 +121,22 @@ def test_the_multi_portal_example_config_is_valid() -> None:
     repo = Path(__file__).resolve().parents[2]
     config = load_config(repo / "examples" / "multi-portal" / "hubprops.toml")
     assert {e.portal_id for e in config.environments.values()} == {1001, 2002}
+
+
+def test_status_and_the_lock_show_every_portal(portals: dict[str, str]) -> None:
+    Path("definitions").mkdir()
+    Path("definitions/contacts.yaml").write_text(
+        "objectType: contacts\nproperties:\n  - name: acme_contact_01\n    label: Promoted\n"
+    )
+    for env in ("staging", "production"):
+        applied = hubprops("apply", "--env", env, "--auto-approve")
+        assert applied.exit_code == 0, applied.output
+    lock = json.loads(Path("hubprops.lock.json").read_text())
+    assert set(lock["portals"]) == {str(STAGING), str(PRODUCTION)}
+    shown = hubprops("status")
+    assert shown.exit_code == 0, shown.output
+    assert "Other portals in the lock:" in shown.stdout
+    assert f"  {STAGING} (staging): last sync completed at" in shown.stdout
+    staging = hubprops("status", "--env", "staging")
+    assert staging.stdout.startswith(f"Portal {STAGING}")
+    assert "Other portals" not in staging.stdout
