@@ -147,3 +147,11 @@ def test_a_thousand_properties_per_type(tmp_path: Path, monkeypatch: pytest.Monk
     assert "15 properties" not in result.stdout
     assert "wrote definitions/leads.yaml: 1000 properties, 1 groups" in result.stdout
     assert hubprops("plan", "--sandbox").stdout.rstrip().endswith("No changes.")
+
+
+def test_a_bad_hubprops_toml_is_a_located_error(portal: Path) -> None:
+    Path("hubprops.toml").write_text('[environments.prod]\nportal_id = "one"\ncolour = 1\n')
+    result = hubprops("pull", "--env", "prod")
+    assert result.exit_code == 1
+    assert "hubprops.toml:2" in result.stderr
+    assert not (portal / "definitions").exists()
