@@ -76,7 +76,9 @@ class Verifier:
         self._key: Any = None
         self._algorithms: list[str] = []
         if settings.jwks_url:
-            self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True, timeout=5)
+            self._jwks = jwt.PyJWKClient(
+                settings.jwks_url, timeout=5, cooldown_duration=settings.jwks_cooldown_s
+            )
             self._algorithms = JWKS_ALGORITHMS
         elif settings.public_key:
             self._key, alg = _public_key_algorithm(settings.public_key)
@@ -130,7 +132,7 @@ class Verifier:
             raise AuthFailure(f"token lacks the {exc.claim!r} claim") from exc
         except jwt.InvalidSignatureError as exc:
             raise AuthFailure("bad token signature") from exc
-        except (jwt.InvalidTokenError, ValueError, TypeError) as exc:
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise AuthFailure(f"invalid token: {type(exc).__name__}") from exc
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub:

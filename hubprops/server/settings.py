@@ -39,6 +39,9 @@ class AuthSettings:
     jwks_url: str | None = None
     issuer: str | None = None
     audience: str | None = None
+    #: An unknown ``kid`` refetches the JWKS at most this often (a key rotation is picked up,
+    #: a flood of made-up kids does not hammer the IdP).
+    jwks_cooldown_s: float = 30.0
 
     @property
     def configured(self) -> bool:
