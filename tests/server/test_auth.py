@@ -67,7 +67,7 @@ def test_hs256_valid_token_gives_sub_roles_and_scopes() -> None:
 @pytest.mark.parametrize(
     ("tok", "says"),
     [
-        (unsigned({"sub": "alice", "role": "admin", "exp": int(time.time()) + 600, **GOOD}), "none"),
+        (unsigned({"sub": "alice", "exp": int(time.time()) + 600, **GOOD}), "none"),
         (token(GOOD, key="a-completely-different-secret-of-enough-length"), "signature"),
         (token({**GOOD, "exp": int(time.time()) - 60}), "expired"),
         (token({**GOOD, "nbf": int(time.time()) + 600}), "not yet valid"),
@@ -128,7 +128,7 @@ class _Jwks:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 outer.fetches += 1
                 body = json.dumps({"keys": outer.keys}).encode()
                 self.send_response(200)
