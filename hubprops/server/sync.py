@@ -109,11 +109,12 @@ class SyncService:
         """The canonical scope, or 404 in the documented shape."""
         wanted = sync_type.strip().lower()
         scope = "all" if wanted == "all" else canonical_object_type(wanted)
-        if scope not in self.scopes():
+        known = self.scopes()
+        if scope not in known:
             raise ApiError(
                 404,
                 f"Unknown sync type '{sync_type[:100]}'",
-                {"sync_type": sync_type[:100], "known": sorted(self.scopes())},
+                {"sync_type": sync_type[:100], "known": sorted(known)},
             )
         return scope
 
