@@ -130,9 +130,15 @@ def serve(
             f"no HubSpot token: set {TOKEN_ENV}, or use --sandbox to serve against the emulator"
         )
     env = {k: os.environ.get(v) or None for k, v in JWT_ENV.items()}
-    env["public_key"] = _public_key(env["public_key"])
+    auth = AuthSettings(
+        secret=env["secret"],
+        public_key=_public_key(env["public_key"]),
+        jwks_url=env["jwks_url"],
+        issuer=env["issuer"],
+        audience=env["audience"],
+    )
     settings = ServerSettings(
-        auth=AuthSettings(**env),
+        auth=auth,
         definitions=directory,
         lock_path=lock_path,
         database=database,

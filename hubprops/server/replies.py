@@ -196,3 +196,33 @@ def partial_details(s: SyncOutcome) -> dict[str, Any]:
     if s.stopped_because:
         details["stopped_because"] = s.stopped_because
     return details
+
+
+def dry_run_reply(
+    scope: str, plan: Plan, held: tuple[HeldBack, ...], checksum: str
+) -> dict[str, Any]:
+    """``?dry_run=true``: the plan, each change saying whether the service would apply it."""
+    held_names = {(h.change.kind.value, h.change.object_type, h.change.name) for h in held}
+    changes = [
+        {
+            "action": c.action.value,
+            "kind": c.kind.value,
+            "object_type": c.object_type,
+            "name": c.name,
+            "destructive": c.destructive,
+            "applied_by_service": (c.kind.value, c.object_type, c.name) not in held_names,
+            "reasons": list(c.reasons),
+        }
+        for c in plan.changes
+    ]
+    summary = dict(plan.summary)
+    summary["held_back"] = len(held)
+    data = {
+        "dry_run": True,
+        "sync_type": scope,
+        "portal_id": plan.portal_id,
+        "plan_checksum": checksum,
+        "summary": summary,
+        "changes": changes,
+    }
+    return {"success": True, "data": data}

@@ -273,7 +273,7 @@ class SyncService:
             safe, held = split_destructive(plan)
             checksum = str(encode(safe)["checksum"])
             if dry_run:
-                return _dry_run_reply(scope, plan, held, checksum), Outcome(
+                return Reply(200, replies.dry_run_reply(scope, plan, held, checksum)), Outcome(
                     "completed",
                     utc_now(),
                     duration_s=time.monotonic() - start,
@@ -352,30 +352,3 @@ def _error(exc: ApiError) -> dict[str, Any]:
         "details": exc.details,
         "status_code": exc.status_code,
     }
-
-
-def _dry_run_reply(scope: str, plan: Any, held: Any, checksum: str) -> Reply:
-    held_names = {(h.change.kind.value, h.change.object_type, h.change.name) for h in held}
-    changes = [
-        {
-            "action": c.action.value,
-            "kind": c.kind.value,
-            "object_type": c.object_type,
-            "name": c.name,
-            "destructive": c.destructive,
-            "applied_by_service": (c.kind.value, c.object_type, c.name) not in held_names,
-            "reasons": list(c.reasons),
-        }
-        for c in plan.changes
-    ]
-    summary = dict(plan.summary)
-    summary["held_back"] = len(held)
-    data = {
-        "dry_run": True,
-        "sync_type": scope,
-        "portal_id": plan.portal_id,
-        "plan_checksum": checksum,
-        "summary": summary,
-        "changes": changes,
-    }
-    return Reply(200, {"success": True, "data": data})
