@@ -18,16 +18,14 @@ from typing import Any
 import click
 
 from hubprops.cli._common import (
-    API_BASE_ENV,
-    DEFAULT_API_BASE,
-    DEFAULT_DEFINITIONS,
     EXIT_ERROR,
     EXIT_OK,
-    SANDBOX_STATE,
-    TOKEN_ENV,
+    RemoteOptions,
+    definitions_option,
     echo_err,
     error_boundary,
     lock_option,
+    remote_options,
 )
 from hubprops.errors import ConfigError
 
@@ -58,14 +56,7 @@ def _public_key(value: str | None) -> str | None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option(
-    "-d",
-    "--dir",
-    "directory",
-    default=DEFAULT_DEFINITIONS,
-    show_default=True,
-    help="Definitions folder, read afresh at every sync.",
-)
+@definitions_option(note="read afresh at every sync")
 @lock_option("Lock file the syncs update.")
 @click.option(
     "--database",
@@ -80,25 +71,13 @@ def _public_key(value: str | None) -> str | None:
     help="Sync all every DURATION (24h, 30m, 90s); user 'scheduler' in the audit log.",
 )
 @click.option(
-    "--sandbox",
-    is_flag=True,
-    help=f"Sync against the built-in HubSpot emulator (state in {SANDBOX_STATE}).",
-)
-@click.option(
     "--sandbox-latency",
     type=click.FloatRange(min=0),
     default=0.0,
     hidden=True,
     help="Delay per sandbox request, in ms (for demos and tests).",
 )
-@click.option(
-    "--api-base",
-    envvar=API_BASE_ENV,
-    default=DEFAULT_API_BASE,
-    show_default=True,
-    help=f"HubSpot API base URL (env {API_BASE_ENV}).",
-)
-@click.option("--portal", type=int, default=None, help="Portal id, if the token may not read it.")
+@remote_options
 @error_boundary
 def serve(
     host: str,
@@ -107,10 +86,8 @@ def serve(
     lock_path: str,
     database: str,
     schedule_every: str | None,
-    sandbox: bool,
     sandbox_latency: float,
-    api_base: str,
-    portal: int | None,
+    remote: RemoteOptions,
 ) -> int:
     """Serve the original sync HTTP API (JWT-protected) over plan + apply."""
     if not _has_extra():
@@ -124,10 +101,11 @@ def serve(
             every = parse_every(schedule_every)
         except ValueError as exc:
             raise ConfigError(f"--schedule-every: {exc}") from None
-    token = os.environ.get(TOKEN_ENV)
-    if not sandbox and not token:
+    token = os.environ.get(remote.token_env)
+    if not remote.sandbox and not token:
         raise ConfigError(
-            f"no HubSpot token: set {TOKEN_ENV}, or use --sandbox to serve against the emulator"
+            f"no HubSpot token: set {remote.token_env}, or use --sandbox to serve against the "
+            "emulator"
         )
     env = {k: os.environ.get(v) or None for k, v in JWT_ENV.items()}
     auth = AuthSettings(
@@ -143,12 +121,12 @@ def serve(
         lock_path=lock_path,
         database=database,
         schedule_every=every,
-        sandbox=sandbox,
-        sandbox_state=SANDBOX_STATE,
+        sandbox=remote.sandbox,
+        sandbox_state=remote.sandbox_state,
         sandbox_latency_ms=sandbox_latency,
-        api_base=api_base,
+        api_base=remote.api_base,
         hubspot_token=token,
-        portal_id=portal,
+        portal_id=remote.portal,
     )
     try:
         app = create_app(settings)
