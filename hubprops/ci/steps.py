@@ -258,11 +258,11 @@ def apply_merged(ctx: Context, gh: GitHub | None) -> tuple[int, dict[str, str]]:
 def report_drift(ctx: Context, gh: GitHub | None) -> tuple[int, dict[str, str]]:
     """``hubprops drift``: open (or update) one issue on drift, close it when drift is gone.
     Drift reported in an issue is not a failure of the job (exit 0, output ``drift=true``)."""
-    ran = hubprops(ctx, "drift", *ctx.remote_args())
+    ran = hubprops(ctx, "drift", "--format", "markdown", *ctx.remote_args())
     mark = marker(f"drift-{ctx.environment or 'default'}")
     where = f" in {ctx.environment}" if ctx.environment else ""
     if ran.code == 2 and gh is not None:
-        body = f"{mark}\nHubSpot moved away from the lock{where}:\n\n{_fenced(ran.stdout)}\n"
+        body = f"{mark}\nHubSpot moved away from the lock{where}:\n\n{ran.stdout.rstrip()}\n"
         if ctx.run_url:
             body += f"\n[workflow run]({ctx.run_url})\n"
         issue = gh.upsert_issue(mark, f"hubprops: drift detected{where}", body)

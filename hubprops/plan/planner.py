@@ -30,6 +30,7 @@ from hubprops.models import (
 )
 from hubprops.normalize import digest, normalize_definition, normalize_group_definition
 from hubprops.plan.diff import property_body
+from hubprops.plan.drift import mark_drift
 from hubprops.plan.objects import ObjectPlanner
 from hubprops.plan.types import APPLY_ORDER, Plan, PlanOptions
 from hubprops.rules import NOT_PATCHABLE, READ_ONLY_DEFINITION_EDITABLE, REQUIRED_ON_CREATE
@@ -125,7 +126,8 @@ def plan(
     ]
     order = {step: i for i, step in enumerate(APPLY_ORDER)}
     changes = sorted(
-        planner.changes, key=lambda c: (order[(c.kind, c.action)], c.object_type, c.name)
+        mark_drift(planner.changes, lock, remote.portal_id),
+        key=lambda c: (order[(c.kind, c.action)], c.object_type, c.name),
     )
     made = Plan(
         portal_id=remote.portal_id,

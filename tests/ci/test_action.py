@@ -164,3 +164,41 @@ def test_destructive_change_is_at_the_top_of_the_comment(fake: FakeGitHub, repo:
     assert body.splitlines()[1] == "> [!CAUTION]"
     assert body.index("what_service_do_you_need_") < body.index("| Object type |")
     assert allowed.outputs["hubprops"]["destructive"] == "true"
+
+
+def test_drift_opens_one_issue_then_closes_it(fake: FakeGitHub, repo: Path) -> None:
+    import httpx
+
+    from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
+
+    subprocess.run(
+        [sys.executable, "-m", "hubprops", "apply", "--sandbox", "--auto-approve"],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+    def relabel(label: str) -> None:
+        sandbox = Sandbox(state_file=str(repo / ".hubprops" / "sandbox.json"))
+        with httpx.Client(base_url=SANDBOX_BASE_URL, transport=sandbox.transport()) as http:
+            done = http.patch(
+                "/crm/v3/properties/contacts/your_message",
+                json={"label": label},
+                headers={"Authorization": "Bearer sandbox-token"},
+            )
+            assert done.status_code == 200, done.text
+
+    relabel("Changed by hand")
+    inputs = {"sandbox": "true", "command": "drift"}
+    for _ in range(2):
+        drifted = run_action(fake, repo, event_name="schedule", event={}, sha="n1", inputs=inputs)
+        assert not drifted.failed, drifted.log
+        assert drifted.outputs["hubprops"]["drift"] == "true"
+    assert len(fake.issues) == 1 and fake.issues[0]["state"] == "open"
+    assert "your_message" in fake.issues[0]["body"]
+    relabel("Your message")
+    calm = run_action(fake, repo, event_name="schedule", event={}, sha="n2", inputs=inputs)
+    assert not calm.failed, calm.log
+    assert calm.outputs["hubprops"]["drift"] == "false"
+    assert fake.issues[0]["state"] == "closed"
