@@ -134,9 +134,7 @@ def test_destructive_change_is_at_the_top_of_the_comment(fake: FakeGitHub, repo:
     )
     path = repo / "definitions" / "contacts.yaml"
     text = path.read_text(encoding="utf-8")
-    laundry = (
-        "      - label: Laundry Trailer\n        value: Laundry Trailer\n        displayOrder: 3\n"
-    )
+    laundry = next(line for line in text.splitlines(True) if "Laundry Trailer" in line)
     assert laundry in text
     path.write_text(text.replace(laundry, "", 1), encoding="utf-8")
 
