@@ -37,6 +37,7 @@ from hubprops.lock.file import Lock, SyncStatus
 from hubprops.models import RemoteObject, RemoteState
 from hubprops.plan.file import check_portal, check_stale
 from hubprops.plan.types import APPLY_STAGES, Action, Kind, Plan
+from hubprops.plan.verify import read_hidden_in_sync, verify_plan
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
@@ -109,8 +110,12 @@ def apply_plan(
     start = clock()
     started_at = now()
     check_portal(plan, portal_id if portal_id is not None else client.get_portal_id())
-    if plan.changes:
-        check_stale(plan, read_for_staleness(client, plan))
+    baseline: RemoteState | None = None
+    if plan.changes or plan.in_sync:
+        baseline = read_for_staleness(client, plan)
+        check_stale(plan, baseline)
+        baseline = read_hidden_in_sync(client, plan, baseline)
+        verify_plan(plan, lock, baseline)  # apply executes only what `show` displays
     stop = cancel if cancel is not None else threading.Event()
     recorder = Recorder(
         plan,
@@ -179,6 +184,9 @@ def read_for_staleness(client: HubSpotClient, plan: Plan) -> RemoteState:
                     calls.add((change.object_type, "properties", str(level)))
         elif change.action is not Action.CREATE:
             calls.add((change.object_type, "groups", None))
+    for synced in plan.in_sync:  # verify_plan checks that each exists
+        what = "properties" if synced.kind is Kind.PROPERTY else "groups"
+        calls.add((synced.object_type, what, None))
 
     def fetch(call: tuple[str, str, str | None]) -> list[dict[str, Any]]:
         object_type, what, level = call
