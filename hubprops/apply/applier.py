@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from hubprops.apply.recorder import ChangeResult, Progress, Recorder, Step, sync_status
 from hubprops.apply.stages import Run
 from hubprops.errors import RemoteError
+from hubprops.hubspot.endpoint import resolve_portal
 from hubprops.lock.file import Lock, SyncStatus
 from hubprops.models import RemoteObject, RemoteState
 from hubprops.plan.file import check_portal, check_stale
@@ -104,12 +105,13 @@ def apply_plan(
     clock: Callable[[], float] = time.monotonic,
 ) -> ApplyResult:
     """Apply ``plan`` through ``client``, updating ``lock`` and calling ``save(lock)`` after
-    every completed step. ``portal_id`` is the portal the caller vouches for (``--portal``);
-    None asks HubSpot. Raises WrongPortal or StalePlan before any write; HubSpot's refusals of
+    every completed step. ``portal_id`` is the portal the caller vouches for (``--portal``):
+    HubSpot's answer wins when the token may read it (``resolve_portal``). Raises WrongPortal
+    or StalePlan before any write; HubSpot's refusals of
     single changes are reported in the result, not raised."""
     start = clock()
     started_at = now()
-    check_portal(plan, portal_id if portal_id is not None else client.get_portal_id())
+    check_portal(plan, resolve_portal(client, portal_id))
     baseline: RemoteState | None = None
     if plan.changes or plan.in_sync:
         baseline = read_for_staleness(client, plan)
