@@ -127,7 +127,7 @@ def apply_plan(
         started_at=started_at,
         elapsed=lambda: clock() - start,
     )
-    run = Run(client, recorder, stop)
+    run = Run(client, recorder, stop, baseline=baseline, clock=clock)
     if stop.is_set():  # Ctrl-C before the first write: leave HubSpot and the lock as they were
         return _result(recorder, run, started_at, clock() - start, written=False)
     recorder.begin()
