@@ -250,7 +250,49 @@ def _read_document(path: Path) -> tuple[SourceDocument | None, list[Diagnostic]]
         for dup in parsed.duplicate_keys
     ]
     problems.extend(schema_diagnostics(parsed.data, file=file, positions=parsed.positions))
+    problems.extend(
+        Diagnostic(file, *locate(parsed.positions, where), format_path(where), message)
+        for where, message in _text_problems(parsed.data, ())
+    )
     return SourceDocument(file, parsed.data, parsed.positions), problems
+
+
+#: Fields whose value is an identifier checked by a schema ``pattern``. JSON Schema's patterns
+#: are searched, and Python's ``$`` also matches before a final line break: ``"contacts\n"``
+#: would pass ``^(contacts|...)$``. These must match the pattern exactly.
+_IDENTIFIER_FIELDS = frozenset({"objectType", "name", "groupName", "from", "to"})
+#: Fields a person reads: blank (only spaces) is as good as missing.
+_TEXT_FIELDS = frozenset({"label"})
+
+
+def _text_problems(value: Any, path: JsonPath) -> list[tuple[JsonPath, str]]:
+    """Strings the schema lets through but HubSpot or the planner cannot use: a lone surrogate
+    (``"\ud800"`` in JSON: not encodable as UTF-8), an identifier ending in a line break, a
+    blank label. Iterative, so a deep document cannot exhaust the stack."""
+    found: list[tuple[JsonPath, str]] = []
+    pending: list[tuple[Any, JsonPath]] = [(value, path)]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if _has_surrogate(str(key)):
+                    found.append((where, "a key holds a lone surrogate (not valid Unicode)"))
+                pending.append((child, (*where, str(key))))
+        elif isinstance(item, list):
+            pending.extend((child, (*where, i)) for i, child in enumerate(item))
+        elif isinstance(item, str):
+            field = where[-1] if where else ""
+            if _has_surrogate(item):
+                found.append((where, "holds a lone surrogate (not valid Unicode text)"))
+            elif field in _IDENTIFIER_FIELDS and item != item.rstrip("\r\n"):
+                found.append((where, f"{item!r} ends with a line break; remove it"))
+            elif field in _TEXT_FIELDS and not item.strip():
+                found.append((where, "is blank; write a label people can read"))
+    return sorted(found, key=lambda f: format_path(f[0]))
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def _not_utf8(file: str, raw: bytes, exc: UnicodeDecodeError) -> Diagnostic:
@@ -273,7 +315,8 @@ def _build(
     problems: list[Diagnostic] = []
     for doc in documents:
         object_type = doc.object_type
-        assert object_type is not None  # the schema requires objectType
+        if object_type is None:  # pragma: no cover - refused by the checks in _read_document
+            continue
         properties.setdefault(object_type, [])
         groups.setdefault(object_type, [])
         groups[object_type].extend(_models(doc, "groups", GroupDef, problems))

@@ -408,3 +408,66 @@ def test_plan_prune_with_a_broken_subfolder_archives_nothing(
     assert not (tmp_path / "p.json").exists()
     state = Sandbox(state_file=".hubprops/sandbox.json")
     assert "beta" in [p["name"] for p in state.properties("leads")]
+
+
+# -- clean, located errors instead of "unexpected error" (issue 17, items 5, 8, 9) ------------
+BASE = """\
+objectType: contacts
+properties:
+  - name: a
+    label: A
+    type: string
+    fieldType: text
+    groupName: contactinformation
+"""
+
+
+@pytest.mark.timeout(30)
+def test_yaml_alias_bomb_is_a_located_error(tmp_path: Path) -> None:
+    levels = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)
+    )
+    write(tmp_path, "bomb.yaml", "objectType: contacts\n" + levels)
+    (diag,) = problems(tmp_path)
+    assert "aliases expand to more than" in diag.message
+    assert diag.line > 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("label: A", "label: !!int 'abc'", "cannot read 'abc'"),
+        ("label: A", "label: !!float x", "cannot read 'x'"),
+        ("label: A", "label: !!timestamp '2024-13-45'", "cannot read '2024-13-45'"),
+        ("label: A", "label: !!bool maybe", "cannot read 'maybe'"),
+        ("label: A", "label: A\n    displayOrder: " + "9" * 5000, "too many digits"),
+        ("type: string", "type: [a]", "a list is not a valid type"),
+        ("objectType: contacts", 'objectType: "contacts\\n"', "ends with a line break"),
+        ("name: a", 'name: "a\\n"', "ends with a line break"),
+        ("groupName: contactinformation", 'groupName: "contactinformation\\n"', "line break"),
+        ("label: A", 'label: "   "', "is blank"),
+    ],
+)
+def test_bad_values_are_located_errors(tmp_path: Path, old: str, new: str, needle: str) -> None:
+    write(tmp_path, "a.yaml", BASE.replace(old, new))
+    diags = problems(tmp_path)
+    assert any(needle in d.message and d.line >= 1 for d in diags), diags
+
+
+def test_json_lone_surrogate_and_huge_integer_are_errors(tmp_path: Path) -> None:
+    body = '"name": "a", "type": "string", "fieldType": "text", "groupName": "contactinformation"'
+    write(
+        tmp_path,
+        "a.json",
+        '{"objectType": "contacts", "properties": [{' + body + ', "label": "\\ud800"}]}',
+    )
+    assert "lone surrogate" in problems(tmp_path)[0].message
+    write(tmp_path, "a.json", '{"objectType": "contacts",\n "x": ' + "1" * 5000 + "}")
+    (diag,) = problems(tmp_path)
+    assert (diag.line, diag.column) == (2, 7)
+    assert "too many digits" in diag.message
+
+
+def test_deeply_nested_json_definitions_are_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "a.json", "[" * 10000 + "]" * 10000)
+    assert "nested too deeply" in problems(tmp_path)[0].message
