@@ -30,7 +30,7 @@ from hubprops.errors import (
     UnsupportedFormatVersion,
     WrongPortal,
 )
-from hubprops.fsutil import atomic_write, dumps_pretty
+from hubprops.fsutil import FileRefused, atomic_write, dumps_pretty, read_regular
 from hubprops.models import RemoteState
 from hubprops.normalize import (
     digest,
@@ -143,14 +143,22 @@ def read_plan(path: str | os.PathLike[str], *, key: bytes | None = None) -> Plan
     unreadable or not JSON -> PlanFileError."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_regular(p).decode("utf-8")
+    except FileRefused as exc:
+        raise PlanFileError(f"{p}: cannot read plan file: {exc.strerror}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanFileError(f"{p}: cannot read plan file: {exc}") from exc
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:  # JSONDecodeError, NaN, a number of over 4,300 digits
         raise PlanFileError(f"{p}: not a hubprops plan (not JSON: {exc})") from exc
+    except RecursionError as exc:
+        raise PlanFileError(f"{p}: not a hubprops plan (JSON nested too deeply)") from exc
     return decode(data, source=str(p), key=key)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def check_portal(plan: Plan, portal_id: int) -> None:

@@ -275,3 +275,34 @@ def test_cli_signs_with_the_key_from_the_environment_and_apply_checks_it(
     monkeypatch.setenv("HUBPROPS_PLAN_KEY", "k1")
     applied = run(main, ["apply", "--sandbox", "plan.json"])
     assert applied.exit_code == 0, applied.output
+
+
+# -- issue 17, items 6 and 7: what read_plan refuses cleanly ------------------------------------
+@pytest.mark.timeout(20)
+def test_fifo_device_and_oversized_plan_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from hubprops import fsutil
+
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    with pytest.raises(PlanFileError, match="not a regular file"):
+        read_plan(fifo)
+    with pytest.raises(PlanFileError, match="not a regular file"):
+        read_plan("/dev/zero")
+    big = tmp_path / "big.json"
+    big.write_text(" " * 2048)
+    with pytest.raises(fsutil.FileRefused, match="larger than"):
+        fsutil.read_regular(big, limit=1024)
+
+
+def test_deeply_nested_plan_and_nan_are_clean_errors(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("[" * 10000 + "]" * 10000)
+    with pytest.raises(PlanFileError, match="nested too deeply"):
+        read_plan(path)
+    path.write_text('{"format_version": NaN}')
+    with pytest.raises(PlanFileError, match="NaN"):
+        read_plan(path)
