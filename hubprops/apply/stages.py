@@ -16,6 +16,7 @@ property that moved since the plan (another ``updatedAt``, or content other than
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import defaultdict
@@ -31,7 +32,7 @@ from hubprops.errors import (
     RemoteError,
 )
 from hubprops.models import RemoteState
-from hubprops.normalize import remote_digest
+from hubprops.normalize import field_order, normalize_remote, remote_digest
 from hubprops.plan.types import Action, Change, Kind
 
 if TYPE_CHECKING:
@@ -221,12 +222,54 @@ class Run:
         result = self.client.create_properties(object_type, [c.payload or {} for c in unit])
         made = {str(r.get("name")): r for r in result.results}
         errors = {e.name: e.error for e in result.errors}
+        taken = [c for c in unit if isinstance(errors.get(c.name), Conflict)]
+        existing = self._existing(object_type, taken) if taken else {}
         steps: list[Step] = []
         for change in unit:
             if change.name in made:
                 steps.append(Step(change, "applied", response=made[change.name]))
+            elif change.name in existing:
+                steps.append(self._adopt(change, existing[change.name]))
             elif change.name in errors:
                 steps.append(self._failed(change, errors[change.name]))
             else:
                 steps.append(Step(change, "failed", "HubSpot's batch answer did not mention it"))
         return steps
+
+    def _existing(self, object_type: str, taken: Sequence[Change]) -> dict[str, dict[str, Any]]:
+        """The properties that a create found taken (made by another checkout or by hand since
+        the plan): one list for the object type, a single read for one it does not show."""
+        listed = {str(p.get("name")): p for p in self.client.list_properties(object_type)}
+        found: dict[str, dict[str, Any]] = {}
+        for change in taken:
+            prop = listed.get(change.name) or self.client.read_back(
+                object_type, change.payload or {}
+            )
+            if prop is not None:
+                found[change.name] = prop
+        return found
+
+    def _adopt(self, change: Change, found: dict[str, Any]) -> Step:
+        """Adopt an existing property identical to what the create would make (compared like
+        the planner compares, over the definition's fields); else a conflict naming the
+        difference."""
+        after = change.after or {}
+        now = normalize_remote(found, list(after))
+        differ = [f for f in after if now.get(f) != after[f]]
+        if not differ:
+            return Step(change, "applied", response=found, adopted=True)
+        details = tuple(
+            f"{f}: the plan creates {_js(after[f])}, HubSpot has {_js(now.get(f))}"
+            for f in sorted(differ, key=field_order)
+        )
+        message = (
+            f"{change.object_type} property {change.name!r} already exists in HubSpot and "
+            f"differs in {', '.join(sorted(differ, key=field_order))} (conflict); run plan "
+            "again to update it, or rename yours"
+        )
+        return Step(change, "failed", message, details)
+
+
+def _js(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 80 else text[:77] + "..."

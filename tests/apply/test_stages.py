@@ -100,3 +100,54 @@ def test_ui_edit_after_thirty_seconds_is_skipped_as_stale(tmp_path: Path) -> Non
     assert STALE_DURING_APPLY in (by_name["zz_size"].message or "")
     assert by_name["p000"].status == "applied" and by_name["p001"].status == "applied"
     assert _values(sb) == ["a", "b", "c"]
+
+
+# -- item 15: a create that meets an identical property adopts it --------------------------------
+def _racing_transport(sb: Sandbox, labels: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The sandbox, where another checkout creates the properties just before our batch create
+    reaches HubSpot (after our staleness check): identical ones, except ``labels``."""
+    import json
+
+    import httpx
+
+    inner = sb.transport()
+    raced = False
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal raced
+        if not raced and request.method == "POST" and request.url.path.endswith("/batch/create"):
+            raced = True
+            for body in json.loads(request.content)["inputs"]:
+                sb.put_property(
+                    "contacts", {**body, "label": labels.get(body["name"], body["label"])}
+                )
+        return inner.handle_request(request)
+
+    return httpx.MockTransport(handler)
+
+
+def test_second_checkout_adopts_identical_properties_and_names_a_difference(
+    tmp_path: Path,
+) -> None:
+    from hubprops.hubspot import HubSpotClient
+    from hubprops.sandbox import SANDBOX_BASE_URL
+    from tests.reliability.helpers import TOKEN
+
+    sb = Sandbox(rate_limit=(100000, 10.0))
+    sb.put_group("contacts", GROUP)
+    props = [prop(f"p{i:03d}", "ops") for i in range(5)]
+    defs = write_definitions(tmp_path / "defs", "contacts", props)
+    lockfile = LockFile(tmp_path / "hubprops.lock.json")
+    transport = _racing_transport(sb, {"p004": "Someone Else's"})
+    with HubSpotClient(SANDBOX_BASE_URL, TOKEN, transport=transport) as client:
+        lock = lockfile.load()
+        plan = make_plan(client, defs, lock)
+        result = apply_plan(client, plan, lock, save=lockfile.save)
+    by_name = {r.change.name: r for r in result.results}
+    assert [n for n, r in by_name.items() if r.status == "applied"] == [f"p00{i}" for i in range(4)]
+    failed = by_name["p004"]
+    assert failed.status == "failed"
+    assert "already exists in HubSpot and differs in label" in (failed.message or "")
+    recorded = lockfile.raw()["portals"][str(sb.portal_id)]["objects"]["contacts"]["properties"]
+    assert sorted(recorded) == [f"p00{i}" for i in range(4)]
+    assert recorded["p000"]["created_by_hubprops"] is False  # adopted, not made here
