@@ -97,10 +97,9 @@ def silence_stdout() -> None:
 
 def _scrub(text: str) -> str:
     """Remove the token from a message, should any foreign error have echoed it."""
-    token = os.environ.get(TOKEN_ENV)
-    if token and token in text:
-        text = text.replace(token, "***")
-    return text
+    from hubprops.hubspot.endpoint import scrub
+
+    return scrub(text, os.environ.get(TOKEN_ENV))
 
 
 @dataclass(frozen=True)
@@ -111,6 +110,8 @@ class RemoteOptions:
     portal: int | None
     sandbox: bool
     sandbox_state: str = SANDBOX_STATE
+    #: Allow plain http to a host other than loopback (a proxy in a lab): sends the token in clear.
+    insecure_http: bool = False
 
 
 def remote_options(func: F) -> F:
@@ -134,9 +135,22 @@ def remote_options(func: F) -> F:
         is_flag=True,
         help=f"Use the built-in HubSpot emulator (state in {SANDBOX_STATE}); no account needed.",
     )
+    @click.option(
+        "--insecure-http",
+        is_flag=True,
+        help="Allow a plain http --api-base other than loopback (sends the token in clear).",
+    )
     @functools.wraps(func)
-    def wrapper(*args: Any, api_base: str, portal: int | None, sandbox: bool, **kw: Any) -> Any:
-        return func(*args, remote=RemoteOptions(api_base, portal, sandbox), **kw)
+    def wrapper(
+        *args: Any,
+        api_base: str,
+        portal: int | None,
+        sandbox: bool,
+        insecure_http: bool,
+        **kw: Any,
+    ) -> Any:
+        remote = RemoteOptions(api_base, portal, sandbox, insecure_http=insecure_http)
+        return func(*args, remote=remote, **kw)
 
     return wrapper  # type: ignore[return-value]
 
@@ -191,5 +205,8 @@ def open_client(remote: RemoteOptions) -> Iterator[HubSpotClient]:
             f"no HubSpot token: set {TOKEN_ENV} to a private app access token, "
             "or use --sandbox to try hubprops against the built-in emulator"
         )
-    with HubSpotClient(remote.api_base, real_token) as client:
+    from hubprops.hubspot.endpoint import check_api_base, check_token
+
+    api_base = check_api_base(remote.api_base, insecure_http=remote.insecure_http)
+    with HubSpotClient(api_base, check_token(real_token)) as client:
         yield client
