@@ -8,8 +8,6 @@ valid lock, and a new plan shows only what is left.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from typing import Any, Literal
 
 from hubprops.lock.file import LastSync, Lock, LockedGroup, LockedObject, LockedProperty, SyncStatus
 from hubprops.models import canonical_object_type, lock_id
+from hubprops.normalize import digest
 from hubprops.plan.types import Action, Change, InSync, Kind, Plan
 
 #: applied: HubSpot acknowledged it. failed: HubSpot (or the network) refused it. skipped: not
@@ -59,10 +58,7 @@ class Progress:
 
 def _digest(change: Change) -> str:
     """The digest recorded in the lock: the plan's ``after_digest`` (else the payload's)."""
-    if change.after_digest:
-        return change.after_digest
-    canonical = json.dumps(change.payload or {}, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return change.after_digest or digest(change.payload or {})
 
 
 def sync_status(applied: int, failed: int, not_started: int) -> SyncStatus:

@@ -12,7 +12,6 @@ Default property groups that HubSpot creates in every portal are listed once, he
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,6 +36,7 @@ from hubprops.models import (
     PropertyDef,
     SourceLocation,
 )
+from hubprops.rules import DEFAULT_GROUPS
 
 __all__ = [
     "DEFAULT_DIRECTORY",
@@ -53,27 +53,6 @@ M = TypeVar("M", GroupDef, PropertyDef)
 
 DEFAULT_DIRECTORY = "definitions"
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json")
-
-#: Property groups HubSpot creates in every portal, by canonical object type. A property may use
-#: them without declaring them; any other undeclared group is a warning. (API-FACTS section 10
-#: lists the contact groups as seen in portals, unconfirmed by HubSpot documentation; the sandbox
-#: seeds the same ones.)
-DEFAULT_GROUPS: Mapping[str, frozenset[str]] = {
-    "contacts": frozenset(
-        {
-            "contactinformation",
-            "emailinformation",
-            "conversioninformation",
-            "socialmediainformation",
-            "analyticsinformation",
-            "sales_properties",
-        }
-    ),
-    "leads": frozenset({"leadinformation", "lead_activity", "lead_pipeline"}),
-    "companies": frozenset({"companyinformation", "socialmediainformation"}),
-    "deals": frozenset({"dealinformation"}),
-    "tickets": frozenset({"ticketinformation"}),
-}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The planner's small pure helpers: the keyed differ, field-level diffs, destructiveness and
-the PropertyCreate body of a definition (HubSpot's field rules are in ``_planrules``).
+the PropertyCreate body of a definition (HubSpot's field rules are in ``hubprops.rules``).
 
 ``diff_keys`` is the whole differ: after normalization, two dicts keyed by name give added,
 removed, modified and unchanged names in sorted order. ``field_diffs`` runs deepdiff only on the
@@ -18,9 +18,8 @@ from typing import Any
 from hubprops.models import PropertyDef
 from hubprops.normalize import field_order
 from hubprops.plan.types import FieldDiff
+from hubprops.rules import MULTI_VALUE_FIELD_TYPES
 
-#: fieldTypes that hold several values per record; leaving them keeps only one value.
-MULTI_VALUE_FIELD_TYPES = frozenset({"checkbox"})
 ORDER_FIELD = "options order"
 
 

@@ -36,7 +36,6 @@ from hubprops.normalize import (
     digest,
     field_order,
     normalize_remote,
-    normalize_remote_group,
     remote_digest,
     remote_group_digest,
 )
@@ -190,8 +189,7 @@ def _moved(change: Change, current: dict[str, Any]) -> str:
     """Which of the fields the plan looked at differ now; HubSpot may also have changed a field
     the definitions leave alone (the digest covers every field a definition could manage)."""
     before = change.before or {}
-    normalize = normalize_remote if change.kind is Kind.PROPERTY else normalize_remote_group
-    now = normalize(current, before)
+    now = normalize_remote(current, before)
     fields = sorted((f for f in before if now[f] != before[f]), key=field_order)
     if not fields:
         return "in a field the definitions do not set"

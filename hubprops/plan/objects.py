@@ -3,7 +3,7 @@
 ``ObjectPlanner`` normalizes both sides, diffs the keyed dicts and turns added names into
 creates, modified ones into updates, and names the lock records but the definitions dropped
 into archives (``--prune``) or kept items; it collects every problem instead of stopping at the
-first. HubSpot's rules (``_planrules``: what a create needs, what PATCH can never change, what a
+first. HubSpot's rules (``hubprops.rules``: what a create needs, what PATCH can never change, what a
 HubSpot-defined property lets you change) and which group exists are checked here.
 """
 
@@ -15,13 +15,9 @@ from typing import Any
 from hubprops.lock.file import LockedGroup, LockedObject, LockedProperty
 from hubprops.models import GroupDef, ObjectDefinitions, PropertyDef, RemoteObject
 from hubprops.normalize import (
-    GROUP_FIELDS,
-    PROPERTY_FIELDS,
     digest,
     normalize_definition,
-    normalize_group_definition,
     normalize_remote,
-    normalize_remote_group,
     remote_digest,
     remote_group_digest,
 )
@@ -42,7 +38,7 @@ from hubprops.plan.types import (
     Kind,
     PlanOptions,
 )
-from hubprops.rules import create_problems, update_problems
+from hubprops.rules import GROUP_FIELDS, PROPERTY_FIELDS, create_problems, update_problems
 
 
 class ObjectPlanner:
@@ -226,11 +222,11 @@ class ObjectPlanner:
     ) -> None:
         t, found = defs.object_type, remote.groups
         defined = {g.name: g for g in defs.groups}
-        local = {name: normalize_group_definition(g) for name, g in defined.items()}
-        current = {n: normalize_remote_group(found[n], local[n]) for n in local if n in found}
+        local = {name: normalize_definition(g) for name, g in defined.items()}
+        current = {n: normalize_remote(found[n], local[n]) for n in local if n in found}
         for name in set(locked.groups if locked else ()) - local.keys():
             if name in found:
-                current[name] = normalize_remote_group(found[name], GROUP_FIELDS)
+                current[name] = normalize_remote(found[name], GROUP_FIELDS)
         diff = diff_keys(current, local)
         self.unchanged[t] = self.unchanged.get(t, 0) + len(diff.unchanged)
         recorded = locked.groups if locked else {}

@@ -13,29 +13,15 @@ all collected and raised as one PlanError; then destructive changes are refused 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from hubprops import __version__
+from hubprops.clock import utc_now
 from hubprops.errors import DestructiveChangeBlocked, PlanError
 from hubprops.lock.file import Lock
 from hubprops.models import Definitions, ObjectDefinitions, RemoteState, canonical_object_type
-from hubprops.normalize import digest, normalize_definition, normalize_group_definition
-from hubprops.plan.diff import property_body
+from hubprops.normalize import digest, normalize_definition
 from hubprops.plan.objects import ObjectPlanner
 from hubprops.plan.types import APPLY_ORDER, Plan, PlanOptions
-from hubprops.rules import NOT_PATCHABLE, READ_ONLY_DEFINITION_EDITABLE, REQUIRED_ON_CREATE
-
-__all__ = [
-    "APPLY_ORDER",
-    "NOT_PATCHABLE",
-    "READ_ONLY_DEFINITION_EDITABLE",
-    "REQUIRED_ON_CREATE",
-    "definitions_digest",
-    "object_types_in_scope",
-    "plan",
-    "property_body",
-    "sensitivities",
-]
+from hubprops.rules import extra_sensitivities
 
 
 def object_types_in_scope(
@@ -54,14 +40,13 @@ def object_types_in_scope(
 
 
 def sensitivities(definitions: Definitions, object_types: tuple[str, ...]) -> tuple[str, ...]:
-    """dataSensitivity levels other than non_sensitive that definitions in scope use: each
-    needs its own list call, HubSpot's list returning non_sensitive properties by default."""
-    levels = {
+    """dataSensitivity levels other than the default that definitions in scope use: each
+    needs its own list call, HubSpot's list returning only default-level properties."""
+    return extra_sensitivities(
         p.data_sensitivity
         for t in object_types
         for p in (definitions.objects[t].properties if t in definitions.objects else ())
-    }
-    return tuple(sorted(lv for lv in levels if lv and lv != "non_sensitive"))
+    )
 
 
 def plan(
@@ -105,7 +90,7 @@ def plan(
     return Plan(
         portal_id=remote.portal_id,
         api_base=api_base,
-        created_at=created_at or _now(),
+        created_at=created_at or utc_now(),
         hubprops_version=__version__,
         options=options,
         definitions_digest=definitions_digest(definitions),
@@ -121,13 +106,9 @@ def definitions_digest(definitions: Definitions) -> str:
     return digest(
         {
             t: {
-                "groups": {g.name: normalize_group_definition(g) for g in o.groups},
+                "groups": {g.name: normalize_definition(g) for g in o.groups},
                 "properties": {p.name: normalize_definition(p) for p in o.properties},
             }
             for t, o in definitions.objects.items()
         }
     )
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
