@@ -3,8 +3,8 @@ once, under the client's one rate limiter) and reports every completed step to t
 
 Property creates and archives go in batches per object type (chunked to the client's batch
 size); updates and group changes one request each. A property whose group could not be created
-is skipped with that reason. An error after which nothing can succeed (``FATAL``) or an open
-circuit breaker sets ``stop`` and says why in ``halt``.
+is skipped with that reason. An error after which nothing can succeed (``FATAL_ERRORS``) or an
+open circuit breaker sets ``stop`` and says why in ``halt``.
 """
 
 from __future__ import annotations
@@ -15,20 +15,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hubprops.apply.recorder import Recorder, Step
-from hubprops.errors import (
-    AuthenticationError,
-    Conflict,
-    DailyLimitReached,
-    HubpropsError,
-    RemoteError,
-)
+from hubprops.errors import FATAL_ERRORS, Conflict, HubpropsError, RemoteError
 from hubprops.plan.types import Action, Change, Kind
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
 
-#: Errors after which no further request can succeed: apply stops starting new ones.
-FATAL = (AuthenticationError, DailyLimitReached)
 DEFAULT_BATCH = 100
 
 
@@ -101,7 +93,7 @@ class Run:
     def _failed(self, change: Change, exc: HubpropsError) -> Step:
         details = exc.details if isinstance(exc, RemoteError) else ()
         message = exc.message if isinstance(exc, RemoteError) else str(exc)
-        if isinstance(exc, FATAL) and self.halt is None:
+        if isinstance(exc, FATAL_ERRORS) and self.halt is None:
             self.halt = f"not started: apply stopped after: {message}"
             self.stop.set()
         if change.kind is Kind.GROUP and change.action is Action.CREATE:

@@ -15,7 +15,6 @@ import click
 
 from hubprops.cli._common import (
     EXIT_CHANGES,
-    EXIT_ERROR,
     EXIT_OK,
     RemoteOptions,
     definitions_option,
@@ -27,11 +26,11 @@ from hubprops.cli._common import (
     remote_options,
 )
 from hubprops.definitions.loader import load_definitions
-from hubprops.errors import ConfigError, HubpropsError
+from hubprops.errors import ConfigError
 from hubprops.lock.file import DEFAULT_LOCK_PATH, load_lock
 from hubprops.plan.file import encode, write_plan
 from hubprops.plan.types import Plan, PlanOptions
-from hubprops.render.plan import render_error_json, render_plan
+from hubprops.render.plan import render_plan
 
 FORMATS = ("text", "json", "markdown")
 
@@ -46,7 +45,7 @@ FORMATS = ("text", "json", "markdown")
 @click.option("--allow-destructive", is_flag=True, help="Include changes that may lose data.")
 @lock_option("Lock file: what hubprops manages in each portal.")
 @remote_options
-@error_boundary
+@error_boundary(json_errors=True)
 def plan(
     directory: str,
     out: str | None,
@@ -60,15 +59,9 @@ def plan(
 ) -> int:
     """Show what apply would change in HubSpot, and save it with -o."""
     options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
-    try:
-        made = _make_plan(directory, lock_path, options, remote)
-        if out:
-            _save(out, made)
-    except HubpropsError as exc:
-        if fmt != "json":
-            raise
-        click.echo(render_error_json(exc), nl=False)
-        return EXIT_ERROR
+    made = _make_plan(directory, lock_path, options, remote)
+    if out:
+        _save(out, made)
     echo_out(render_plan(encode(made), fmt, color=sys.stdout.isatty()))
     if out:
         hint = _apply_hint(out, lock_path, remote)

@@ -23,13 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from hubprops import __version__
-from hubprops.errors import (
-    AuthenticationError,
-    DailyLimitReached,
-    PermissionDenied,
-    RemoteError,
-    RemoteUnavailable,
-)
+from hubprops.errors import FATAL_ERRORS, RemoteError, RemoteUnavailable
 from hubprops.hubspot._batchcreate import create_chunk
 from hubprops.hubspot._http import Answer, Requester
 from hubprops.hubspot.batch import BatchResult, ItemError, Outcome, chunked, run_map
@@ -43,8 +37,6 @@ R = TypeVar("R")
 
 USER_AGENT = f"hubprops/{__version__} (+python-httpx)"
 CONNECT_TIMEOUT = 10.0
-#: Errors after which no other chunk of a batch can succeed: raised, not kept per item.
-FATAL = (AuthenticationError, PermissionDenied, DailyLimitReached)
 
 
 def _q(segment: str) -> str:
@@ -65,7 +57,10 @@ class HubSpotClient:
         batch_size: int = 100,
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
+        #: Once set (the CLI sets it on Ctrl-C), no call of ``map`` starts another item.
+        self.cancel = cancel if cancel is not None else threading.Event()
         self.base_url = base_url.rstrip("/")
         self.max_workers = max(1, max_workers)
         self.batch_size = batch_size
@@ -280,11 +275,12 @@ class HubSpotClient:
     ) -> list[Outcome[R]]:
         """Run ``fn`` over ``items`` concurrently; one ``Outcome`` per item, in input order.
 
-        Stops starting new items when the circuit opens or ``cancel`` is set (in-flight calls
-        finish). See ``batch.run_map`` for Ctrl-C.
+        Stops starting new items when the circuit opens, or ``cancel`` or the client's own
+        ``cancel`` event is set (in-flight calls finish); see ``batch.run_map``.
         """
         workers = max_workers if max_workers is not None else self.max_workers
-        return run_map(fn, items, max_workers=workers, circuit=self.circuit, cancel=cancel)
+        events = (self.cancel,) if cancel is None else (self.cancel, cancel)
+        return run_map(fn, items, max_workers=workers, circuit=self.circuit, cancel=events)
 
     # -- helpers ------------------------------------------------------------------------------
     def _archive(self, path: str) -> None:
@@ -308,7 +304,7 @@ class HubSpotClient:
                 merged.errors.extend(outcome.value.errors)
                 continue
             error = outcome.error
-            if isinstance(error, FATAL):
+            if isinstance(error, FATAL_ERRORS):
                 raise error
             if not isinstance(error, RemoteError):
                 if error is not None:
