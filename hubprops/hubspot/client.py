@@ -106,16 +106,10 @@ class HubSpotClient:
         return self._req.send(method, path, **kw)
 
     @staticmethod
-    def _json(answer: Answer) -> dict[str, Any]:
-        if not 200 <= answer.status < 300:
-            raise answer.error()
-        return answer.json()
-
-    @classmethod
-    def _results(cls, answer: Answer) -> list[dict[str, Any]]:
+    def _results(answer: Answer) -> list[dict[str, Any]]:
         """A list answer's ``results``; an answer without that list is an error, never an
         empty portal (a proxy's page or a wrong --api-base would otherwise read as "none")."""
-        results = cls._json(answer).get("results")
+        results = answer.ok_json().get("results")
         if not isinstance(results, list):
             raise RemoteError(
                 f"{answer.what} answered {answer.status} without a results list: is "
@@ -133,7 +127,7 @@ class HubSpotClient:
     def get_portal_id(self) -> int:
         """The portal (hub) id of this token: ``GET /account-info/v3/details`` -> portalId."""
         answer = self._send("GET", "/account-info/v3/details")
-        portal = self._json(answer).get("portalId")
+        portal = answer.ok_json().get("portalId")
         if not isinstance(portal, int) or isinstance(portal, bool):
             raise RemoteError(
                 f"{answer.what} answered without a portalId; pass --portal ID instead",
@@ -168,7 +162,7 @@ class HubSpotClient:
         """
         params = {"dataSensitivity": data_sensitivity} if data_sensitivity else None
         answer = self._send("GET", f"{self._props(object_type)}/{_q(name)}", params=params)
-        return None if answer.status == 404 else self._json(answer)
+        return None if answer.status == 404 else answer.ok_json()
 
     def read_back(self, object_type: str, body: dict[str, Any]) -> dict[str, Any] | None:
         """The property a create ``body`` names, read at the sensitivity ``body`` asked for
@@ -183,7 +177,7 @@ class HubSpotClient:
     def get_group(self, object_type: str, name: str) -> dict[str, Any] | None:
         """One property group, or None if HubSpot has no such group."""
         answer = self._send("GET", f"{self._props(object_type)}/groups/{_q(name)}")
-        return None if answer.status == 404 else self._json(answer)
+        return None if answer.status == 404 else answer.ok_json()
 
     # -- property writes ----------------------------------------------------------------------
     def create_property(self, object_type: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -199,7 +193,7 @@ class HubSpotClient:
             found = require_same("property", name, body, remote, answer.what)
             self.stats.add("reconciled")
             return found
-        return self._json(answer)
+        return answer.ok_json()
 
     def create_properties(self, object_type: str, bodies: Sequence[dict[str, Any]]) -> BatchResult:
         """Create many properties with ``batch/create``, ``batch_size`` inputs per call, the
@@ -216,7 +210,7 @@ class HubSpotClient:
         compared with ``body`` (a difference raises Conflict rather than passing silently).
         """
         answer = self._send("PATCH", f"{self._props(object_type)}/{_q(name)}", json=body)
-        result = self._json(answer)
+        result = answer.ok_json()
         if answer.resent:
             require_same("property", name, body, result, answer.what, update=True)
         return result
@@ -232,7 +226,7 @@ class HubSpotClient:
 
         def archive_chunk(chunk: Sequence[str]) -> BatchResult:
             answer = self._send("POST", path, json={"inputs": [{"name": n} for n in chunk]})
-            self._json(answer)
+            answer.ok_json()
             return BatchResult()
 
         result = self._batched(names, archive_chunk, lambda n: n)
@@ -250,12 +244,12 @@ class HubSpotClient:
             found = require_same("group", name, group_fields(body), remote, answer.what)
             self.stats.add("reconciled")
             return found
-        return self._json(answer)
+        return answer.ok_json()
 
     def update_group(self, object_type: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
         """PATCH one property group; returns the updated group."""
         answer = self._send("PATCH", f"{self._props(object_type)}/groups/{_q(name)}", json=body)
-        result = self._json(answer)
+        result = answer.ok_json()
         if answer.resent:
             require_same("group", name, body, result, answer.what, update=True)
         return result
@@ -288,7 +282,7 @@ class HubSpotClient:
         if answer.status == 404 and answer.resent:
             self.stats.add("reconciled")
             return
-        self._json(answer)
+        answer.ok_json()
 
     def _batched(
         self,
@@ -314,4 +308,11 @@ class HubSpotClient:
         return merged
 
     def _create_chunk(self, object_type: str, chunk: Sequence[dict[str, Any]]) -> BatchResult:
-        return create_chunk(self, object_type, chunk)
+        return create_chunk(
+            self._req,
+            self._props(object_type),
+            chunk,
+            read_back=lambda body: self.read_back(object_type, body),
+            create_one=lambda body: self.create_property(object_type, body),
+            on_reconciled=lambda: self.stats.add("reconciled"),
+        )
