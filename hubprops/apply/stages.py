@@ -21,8 +21,6 @@ from hubprops.plan.types import Action, Change, Kind
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
 
-DEFAULT_BATCH = 100
-
 
 class Run:
     """One apply's stages; workers report each completed step to the Recorder."""
@@ -33,7 +31,7 @@ class Run:
         self.stop = stop
         self.halt: str | None = None
         self.failed_groups: dict[tuple[str, str], str] = {}
-        self.batch = max(1, int(getattr(client, "batch_size", DEFAULT_BATCH) or DEFAULT_BATCH))
+        self.batch = max(1, client.batch_size)
 
     def stage(self, changes: list[Change]) -> None:
         skipped = [s for s in (self._skip(c) for c in changes) if s is not None]

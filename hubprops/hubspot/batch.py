@@ -46,7 +46,7 @@ class BatchResult:
 
 
 @dataclass(frozen=True)
-class Outcome(Generic[R]):
+class Outcome(Generic[T, R]):
     """The fate of one item of ``HubSpotClient.map``.
 
     ``started`` is False iff the item was never attempted (cancelled, or the circuit was open;
@@ -54,7 +54,7 @@ class Outcome(Generic[R]):
     ``value`` (what the function returned) and ``error`` (what it raised) is meaningful.
     """
 
-    item: Any
+    item: T
     value: R | None = None
     error: Exception | None = None
     started: bool = True
@@ -80,14 +80,14 @@ def run_map(
     max_workers: int,
     circuit: CircuitBreaker,
     cancel: Sequence[threading.Event] = (),
-) -> list[Outcome[R]]:
+) -> list[Outcome[T, R]]:
     """Run ``fn`` over ``items`` on a thread pool; one Outcome per item, in input order.
 
     Once any event of ``cancel`` is set, or the circuit opens, no new item starts: calls in
     flight finish and the rest are reported as not started. A KeyboardInterrupt in the calling
     thread also waits for the calls in flight, then propagates.
     """
-    outcomes: list[Outcome[R] | None] = [None] * len(items)
+    outcomes: list[Outcome[T, R] | None] = [None] * len(items)
     queue = iter(range(len(items)))
     workers = max(1, min(max_workers, len(items) or 1))
 

@@ -266,7 +266,7 @@ class HubSpotClient:
         *,
         cancel: threading.Event | None = None,
         max_workers: int | None = None,
-    ) -> list[Outcome[R]]:
+    ) -> list[Outcome[T, R]]:
         """Run ``fn`` over ``items`` concurrently; one ``Outcome`` per item, in input order.
 
         Stops starting new items when the circuit opens, or ``cancel`` or the client's own

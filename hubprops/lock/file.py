@@ -17,15 +17,15 @@ The lock is a working record that the applier updates step by step, so its model
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from hubprops.errors import LockError, UnsupportedFormatVersion
+from hubprops.errors import LockError
 from hubprops.fsutil import atomic_write_json
+from hubprops.versioned import check_version, read_json, validate
 
 FORMAT_VERSION = 1
 DEFAULT_LOCK_PATH = "hubprops.lock.json"
@@ -124,24 +124,16 @@ def load_lock(path: str | os.PathLike[str]) -> Lock:
     p = Path(path)
     if not p.exists():
         return Lock()
-    try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LockError(f"{p}: cannot read lock file: {exc}") from exc
+    raw = read_json(p, LockError, "cannot read lock file", "cannot read lock file: {exc}")
     if not isinstance(raw, dict):
         raise LockError(f"{p}: lock file must hold a JSON object")
-    version = raw.get("format_version")
-    if version != FORMAT_VERSION:
-        raise UnsupportedFormatVersion(
-            f"{p}: lock format_version {version!r} is not supported "
-            f"(this hubprops reads version {FORMAT_VERSION})"
-        )
-    try:
-        return Lock.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise LockError(f"{p}: invalid lock file at {where}: {first['msg']}") from exc
+    check_version(
+        raw,
+        FORMAT_VERSION,
+        f"{p}: lock format_version {{version!r}} is not supported "
+        f"(this hubprops reads version {FORMAT_VERSION})",
+    )
+    return validate(Lock, raw, LockError, f"{p}: invalid lock file")
 
 
 def save_lock(path: str | os.PathLike[str], lock: Lock) -> None:

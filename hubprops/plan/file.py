@@ -21,13 +21,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from hubprops.errors import (
     ChecksumMismatch,
     PlanFileError,
     StalePlan,
-    UnsupportedFormatVersion,
     WrongPortal,
 )
 from hubprops.fsutil import atomic_write, dumps_pretty
@@ -40,6 +37,7 @@ from hubprops.normalize import (
     remote_group_digest,
 )
 from hubprops.plan.types import Action, Change, Kind, Plan
+from hubprops.versioned import check_version, read_json, validate
 
 FORMAT_VERSION = 1
 
@@ -90,12 +88,12 @@ def decode(data: Any, *, source: str = "plan file") -> Plan:
     (UnsupportedFormatVersion), checksum (ChecksumMismatch), schema (PlanFileError)."""
     if not isinstance(data, dict):
         raise PlanFileError(f"{source}: not a hubprops plan (expected a JSON object)")
-    version = data.get("format_version")
-    if version != FORMAT_VERSION:
-        raise UnsupportedFormatVersion(
-            f"{source}: plan format_version {version!r} is not supported (this hubprops reads "
-            f"version {FORMAT_VERSION}); make a new plan with this version of hubprops"
-        )
+    check_version(
+        data,
+        FORMAT_VERSION,
+        f"{source}: plan format_version {{version!r}} is not supported (this hubprops reads "
+        f"version {FORMAT_VERSION}); make a new plan with this version of hubprops",
+    )
     if not isinstance(data.get("checksum"), str):
         raise PlanFileError(f"{source}: not a hubprops plan (no checksum)")
     if checksum(data) != data["checksum"]:
@@ -104,15 +102,10 @@ def decode(data: Any, *, source: str = "plan file") -> Plan:
             "plan files must not be edited: run `hubprops plan -o FILE` again"
         )
     _validate_schema(data, source)
-    try:
-        changes = tuple(Change.model_validate(c) for c in data["changes"])
-        return Plan.model_validate(
-            {**{k: v for k, v in data.items() if k != "changes"}, "changes": changes}
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise PlanFileError(f"{source}: invalid plan at {where}: {first['msg']}") from exc
+    invalid = f"{source}: invalid plan"
+    changes = tuple(validate(Change, c, PlanFileError, invalid) for c in data["changes"])
+    rest = {k: v for k, v in data.items() if k != "changes"}
+    return validate(Plan, {**rest, "changes": changes}, PlanFileError, invalid)
 
 
 def _validate_schema(data: dict[str, Any], source: str) -> None:
@@ -133,14 +126,9 @@ def write_plan(path: str | os.PathLike[str], plan: Plan) -> None:
 def read_plan(path: str | os.PathLike[str]) -> Plan:
     """Read and verify a plan file (see ``decode``); unreadable or not JSON -> PlanFileError."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanFileError(f"{p}: cannot read plan file: {exc}") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PlanFileError(f"{p}: not a hubprops plan (not JSON: {exc})") from exc
+    data = read_json(
+        p, PlanFileError, "cannot read plan file", "not a hubprops plan (not JSON: {exc})"
+    )
     return decode(data, source=str(p))
 
 
