@@ -8,7 +8,8 @@ fields being compared, with HubSpot's server defaults filled in, so that two equ
 - a missing key, a JSON ``null`` and the server default are the same value (``description`` "",
   ``hidden``/``formField``/``hasUniqueValue``/``externalOptions``/``showCurrencySymbol`` false,
   ``displayOrder`` -1, ``dataSensitivity`` non_sensitive, ``options`` []); any negative
-  ``displayOrder`` is -1 ("after the positive values", API-FACTS section 8);
+  ``displayOrder`` is -1 ("after the positive values",
+  docs/hubspot-api.md, "Display order");
 - ``options`` are compared as a whole, by value and in display order: each option becomes
   ``{label, value, description, hidden}`` (description "" and hidden false by default), listed
   in the order HubSpot displays them, i.e. sorted by displayOrder (an option without one takes

@@ -1,10 +1,11 @@
 """One ``batch/create`` call for one chunk, with per-input reconciliation.
 
-HubSpot answers 201 when every input was created and 207 with ``errors[]`` otherwise (API-FACTS
-section 8). When an earlier attempt's answer was lost, the retry's "already exists" errors for
-inputs we sent are our own creates: each is read back and compared (``reconcile.py``). Which
-input an error belongs to is read from its ``context`` (``{"name": [...]}``), else from the
-names its message mentions, else from the one input that has neither a result nor an error.
+HubSpot answers 201 when every input was created and 207 with ``errors[]`` otherwise
+(docs/hubspot-api.md, "Batch answers"). When an earlier attempt's answer was lost, the retry's
+"already exists" errors for inputs we sent are our own creates: each is read back and compared
+(``reconcile.py``). Which input an error belongs to is read from its ``context``
+(``{"name": [...]}``), else from the names its message mentions, else from the one input that
+has neither a result nor an error.
 If HubSpot refuses the whole chunk with 409, the inputs are settled one by one.
 
 It is given what it needs from the client explicitly (the requester, the object type's
