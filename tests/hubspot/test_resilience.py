@@ -65,7 +65,8 @@ def test_limiter_trusts_the_server_when_another_process_shares_the_limit(
     with fake_time_client(sandbox, clock, max_workers=1) as client:
         client.map(lambda _: client.list_groups("contacts"), list(range(25)))
     assert client.stats.throttled == 0
-    assert client.stats.limiter["phantoms"] >= 5
+    assert [r.status for r in sandbox.requests].count(429) == 0  # HubSpot never had to refuse
+    assert client.stats.requests == 25
 
 
 def test_rolling_429_waits_for_retry_after_then_succeeds(clock: FakeClock) -> None:
