@@ -104,18 +104,22 @@ def run_map(
                     return
                 pending[pool.submit(fn, items[index])] = index
 
-        fill()
-        while pending:
-            done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
-            for future in done:
-                index = pending.pop(future)
-                exc = future.exception()
-                outcomes[index] = (
-                    Outcome(items[index], error=exc)
-                    if isinstance(exc, Exception)
-                    else Outcome(items[index], value=future.result())
-                )
+        try:
             fill()
+            while pending:
+                done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index = pending.pop(future)
+                    exc = future.exception()
+                    outcomes[index] = (
+                        Outcome(items[index], error=exc)
+                        if isinstance(exc, Exception)
+                        else Outcome(items[index], value=future.result())
+                    )
+                fill()
+        except KeyboardInterrupt:
+            wait(pending)  # the calls in flight finish (a second Ctrl-C stops this wait)
+            raise
     skipped_error = _circuit_error(circuit) if not cancelled() else None
     return [
         o if o is not None else Outcome(items[i], error=skipped_error, started=False)

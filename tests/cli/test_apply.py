@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from hubprops.cli import main
 from hubprops.lock.guard import acquire, guard_path, read_holder, running_holder
 from hubprops.sandbox import Sandbox
-from tests.reliability.helpers import REPO, lock_errors, many, prop, write_definitions
+from tests.helpers.apply import REPO, lock_errors, many, prop, write_definitions
 
 GROUP = {"name": "ops", "label": "Ops"}
 

@@ -15,7 +15,7 @@ from hubprops.hubspot import HubSpotClient
 from hubprops.lock.file import Lock, LockedProperty, save_lock
 from hubprops.plan.file import read_plan
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
-from tests.cli.helpers import run_reader_leaves_early
+from tests.helpers.cli import run_reader_leaves_early
 
 REPO = Path(__file__).resolve().parents[2]
 FRESH_SUMMARY = "Plan: 40 to create, 0 to update, 0 to archive."

@@ -15,7 +15,8 @@ import pytest
 from hubprops.errors import NotFound, RemoteUnavailable, ServerError
 from hubprops.hubspot import RetryPolicy
 from hubprops.hubspot.batch import chunked
-from tests.hubspot.conftest import ClientFactory, FakeClock
+from tests.helpers.clock import FakeClock
+from tests.hubspot.conftest import ClientFactory
 
 
 def ok(request: httpx.Request) -> httpx.Response:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from hubprops.lock.guard import running_holder
-from tests.reliability.helpers import lock_errors, many, write_definitions
+from tests.helpers.apply import lock_errors, many, write_definitions
 from tests.reliability.procs import (
     duplicates,
     plan_json,
