@@ -209,11 +209,7 @@ class HubSpotClient:
         PATCH is idempotent, so a lost answer is simply retried; the retried answer is then
         compared with ``body`` (a difference raises Conflict rather than passing silently).
         """
-        answer = self._send("PATCH", f"{self._props(object_type)}/{_q(name)}", json=body)
-        result = answer.ok_json()
-        if answer.resent:
-            require_same("property", name, body, result, answer.what, update=True)
-        return result
+        return self._patch("property", f"{self._props(object_type)}/{_q(name)}", name, body)
 
     def archive_property(self, object_type: str, name: str) -> None:
         """Archive (DELETE) one property. A 404 on the retry of a lost archive is success."""
@@ -248,11 +244,7 @@ class HubSpotClient:
 
     def update_group(self, object_type: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
         """PATCH one property group; returns the updated group."""
-        answer = self._send("PATCH", f"{self._props(object_type)}/groups/{_q(name)}", json=body)
-        result = answer.ok_json()
-        if answer.resent:
-            require_same("group", name, body, result, answer.what, update=True)
-        return result
+        return self._patch("group", f"{self._props(object_type)}/groups/{_q(name)}", name, body)
 
     def archive_group(self, object_type: str, name: str) -> None:
         """Archive (DELETE) one property group. A 404 on the retry of a lost archive is success."""
@@ -277,6 +269,14 @@ class HubSpotClient:
         return run_map(fn, items, max_workers=workers, circuit=self.circuit, cancel=events)
 
     # -- helpers ------------------------------------------------------------------------------
+    def _patch(self, kind: str, path: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH ``path``; after a lost answer, the retried answer must hold what was sent."""
+        answer = self._send("PATCH", path, json=body)
+        result = answer.ok_json()
+        if answer.resent:
+            require_same(kind, name, body, result, answer.what, update=True)
+        return result
+
     def _archive(self, path: str) -> None:
         answer = self._send("DELETE", path)
         if answer.status == 404 and answer.resent:
