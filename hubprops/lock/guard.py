@@ -44,7 +44,8 @@ class Holder:
 
 @dataclass
 class Guard:
-    """A held guard; release it (or use it as a context manager) when apply ends.
+    """A held guard; release it (or use it as a context manager) when apply ends. The kernel
+    lock lives as long as this object: a guard dropped without release is released too.
 
     ``warnings`` is kept for callers that print it; the kernel lock leaves nothing to warn
     about, so it is always empty."""

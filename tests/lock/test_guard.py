@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hubprops.errors import LockError
-from hubprops.lock.guard import Holder, acquire, guard_path, read_holder, running_holder
+from hubprops.lock.guard import Guard, Holder, acquire, guard_path, read_holder, running_holder
 
 
 def test_acquire_writes_pid_host_and_start_then_release_clears_it(tmp_path: Path) -> None:
@@ -80,11 +80,12 @@ def test_only_one_of_many_concurrent_applies_gets_the_guard(tmp_path: Path) -> N
     start = threading.Barrier(8)
     won: list[int] = []
     refused: list[int] = []
+    held: list[Guard] = []  # a guard is held as long as its object lives
 
     def attempt(i: int) -> None:
         start.wait()
         try:
-            acquire(lock, pid=os.getpid(), host="same-host", now=lambda: str(i))
+            held.append(acquire(lock, pid=os.getpid(), host="same-host", now=lambda: str(i)))
             won.append(i)
         except LockError:
             refused.append(i)
@@ -96,6 +97,7 @@ def test_only_one_of_many_concurrent_applies_gets_the_guard(tmp_path: Path) -> N
         t.join()
     assert len(won) == 1
     assert len(refused) == 7
+    held[0].release()
 
 
 def test_the_kernel_releases_the_guard_of_a_sigkilled_apply(tmp_path: Path) -> None:
