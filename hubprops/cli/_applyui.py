@@ -143,7 +143,15 @@ def fresh_plan(
     return plan
 
 
-def report(result: ApplyResult, fmt: str) -> int:
+def report(result: ApplyResult | None, fmt: str, *, saved: bool = False) -> int:
+    """Print the result (None: nothing to apply; ``saved``: a plan file was given) and return
+    the exit code."""
+    if result is None:
+        if fmt == "json":
+            click.echo(render_result_json(None), nl=False)
+        elif saved:
+            click.echo("No changes. Nothing to apply.")
+        return EXIT_OK
     failures = render_failures(result)
     if failures:
         echo_err(failures.rstrip("\n"))

@@ -17,7 +17,6 @@ from hubprops.cli._applyui import (
     sigint_sets,
 )
 from hubprops.cli._common import (
-    EXIT_OK,
     RemoteOptions,
     definitions_option,
     echo_err,
@@ -29,7 +28,6 @@ from hubprops.cli._common import (
 from hubprops.lock.file import load_lock, save_lock
 from hubprops.lock.guard import acquire
 from hubprops.plan.types import PlanOptions
-from hubprops.render.apply import render_result_json
 
 
 @click.command()
@@ -77,16 +75,8 @@ def apply(
     """Apply a saved PLAN exactly (refusing a stale, edited or other-portal plan), or, without
     PLAN, plan the definitions, show the plan, ask, and apply. Updates the lock after every
     step; Ctrl-C stops after the requests in flight."""
-    check_arguments(
-        plan_file,
-        auto_approve,
-        {
-            "-d/--dir": directory,
-            "--object": objects,
-            "--prune": prune,
-            "--allow-destructive": allow_destructive,
-        },
-    )
+    shaping = {"-d/--dir": directory, "--object": objects, "--prune": prune}
+    check_arguments(plan_file, auto_approve, {**shaping, "--allow-destructive": allow_destructive})
     cancel = threading.Event()
     with acquire(lock_path), open_client(remote, cancel=cancel) as client:
         if plan_file is not None:
@@ -102,11 +92,7 @@ def apply(
                 return refused
         lock = load_lock(lock_path)
         if not needs_apply(plan, lock):
-            if fmt == "json":
-                click.echo(render_result_json(None), nl=False)
-            elif plan_file is not None:
-                click.echo("No changes. Nothing to apply.")
-            return EXIT_OK
+            return report(None, fmt, saved=plan_file is not None)
         with progress_reporter(len(plan.changes)) as on_progress, sigint_sets(cancel):
             result = apply_plan(
                 client,
