@@ -189,3 +189,9 @@ def update_problems(
                 f"remove {f} from the definition or match HubSpot's value"
             )
     return problems
+
+
+#: HubSpot API versions hubprops speaks (docs/hubspot-api.md): date-versioned ones, and the
+#: legacy v3 that HubSpot stops supporting in September 2027.
+API_VERSIONS = ("2026-03", "2026-09", "v3")
+DEFAULT_API_VERSION = "2026-03"

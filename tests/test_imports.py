@@ -29,8 +29,11 @@ def _graph() -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                targets = [node.module]
-                targets += [f"{node.module}.{a.name}" for a in node.names]
+                # ``from pkg import sub`` imports the submodule; any other name, the package.
+                subs = [f"{node.module}.{a.name}" for a in node.names]
+                targets = [t for t in subs if t in modules]
+                if len(targets) < len(subs):
+                    targets.append(node.module)
             for target in targets:
                 if target in modules and target != name:
                     graph[name].add(target)

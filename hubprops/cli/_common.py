@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 
+from hubprops.config import DEFAULT_API_BASE, DEFAULT_TOKEN_ENV, Config, Settings
 from hubprops.errors import ConfigError, DefinitionError, HubpropsError
+from hubprops.rules import API_VERSIONS, DEFAULT_API_VERSION
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
@@ -27,9 +29,9 @@ EXIT_ERROR = 1
 EXIT_CHANGES = 2
 EXIT_INTERRUPTED = 130
 
-TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
+TOKEN_ENV = DEFAULT_TOKEN_ENV
 API_BASE_ENV = "HUBPROPS_API_BASE"
-DEFAULT_API_BASE = "https://api.hubapi.com"
+API_VERSION_ENV = "HUBPROPS_API_VERSION"
 SANDBOX_STATE = ".hubprops/sandbox.json"
 #: Same as hubprops.definitions.loader.DEFAULT_DIRECTORY; kept here so that light commands (status)
 #: do not import the definitions loader and jsonschema.
@@ -125,23 +127,47 @@ def _scrub(text: str) -> str:
 
 @dataclass(frozen=True)
 class RemoteOptions:
-    """How to reach HubSpot: parsed from --api-base, --portal, --sandbox and the environment."""
+    """How to reach HubSpot: --api-base, --api-version, --portal, --env and --sandbox after
+    precedence (flag, environment variable, the --env table of hubprops.toml, its top level,
+    the default)."""
 
     api_base: str
     portal: int | None
     sandbox: bool
     sandbox_state: str = SANDBOX_STATE
+    api_version: str = DEFAULT_API_VERSION
+    token_env: str = TOKEN_ENV
+    environment: str | None = None
+
+
+def project_config() -> Config:
+    """hubprops.toml of the working directory (the empty configuration when there is none)."""
+    from hubprops.config import load_config
+
+    return load_config()
+
+
+def _guarded(func: F) -> F:
+    """Report a configuration error met while resolving options like any command error."""
+    return error_boundary(func)
 
 
 def remote_options(func: F) -> F:
-    """Add --api-base, --portal and --sandbox; pass them on as ``remote: RemoteOptions``."""
+    """Add --api-base, --api-version, --portal, --env and --sandbox; pass them on, resolved
+    against hubprops.toml, as ``remote: RemoteOptions``."""
 
     @click.option(
         "--api-base",
         envvar=API_BASE_ENV,
-        default=DEFAULT_API_BASE,
-        show_default=True,
-        help=f"HubSpot API base URL (env {API_BASE_ENV}).",
+        default=None,
+        help=f"HubSpot API base URL (env {API_BASE_ENV}; default {DEFAULT_API_BASE}).",
+    )
+    @click.option(
+        "--api-version",
+        envvar=API_VERSION_ENV,
+        type=click.Choice(API_VERSIONS),
+        default=None,
+        help=f"HubSpot API version (env {API_VERSION_ENV}; default {DEFAULT_API_VERSION}).",
     )
     @click.option(
         "--portal",
@@ -150,44 +176,110 @@ def remote_options(func: F) -> F:
         help="Portal id, for tokens that may not read account details.",
     )
     @click.option(
+        "--env",
+        "env_name",
+        default=None,
+        metavar="NAME",
+        help="Environment (portal) from hubprops.toml [environments.NAME].",
+    )
+    @click.option(
         "--sandbox",
         is_flag=True,
         help=f"Use the built-in HubSpot emulator (state in {SANDBOX_STATE}); no account needed.",
     )
     @functools.wraps(func)
-    def wrapper(*args: Any, api_base: str, portal: int | None, sandbox: bool, **kw: Any) -> Any:
-        return func(*args, remote=RemoteOptions(api_base, portal, sandbox), **kw)
+    @_guarded
+    def wrapper(
+        *args: Any,
+        api_base: str | None,
+        api_version: str | None,
+        portal: int | None,
+        env_name: str | None,
+        sandbox: bool,
+        **kw: Any,
+    ) -> Any:
+        settings = _settings(
+            env_name=env_name, api_base=api_base, api_version=api_version, portal_id=portal
+        )
+        remote = RemoteOptions(
+            api_base=settings.api_base,
+            portal=settings.portal_id,
+            sandbox=sandbox,
+            api_version=settings.api_version,
+            token_env=settings.token_env,
+            environment=settings.environment,
+        )
+        return func(*args, remote=remote, **kw)
 
     return wrapper  # type: ignore[return-value]
 
 
-def lock_option(help_text: str) -> Callable[[F], F]:
-    """``--lock FILE`` (default hubprops.lock.json), passed on as ``lock_path``."""
+def _settings(**given: Any) -> Settings:
+    from hubprops.config import resolve
     from hubprops.lock.file import DEFAULT_LOCK_PATH
 
-    return click.option(
-        "--lock",
-        "lock_path",
-        default=DEFAULT_LOCK_PATH,
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help=help_text,
+    return resolve(
+        project_config(),
+        default_api_version=DEFAULT_API_VERSION,
+        default_definitions=DEFAULT_DEFINITIONS,
+        default_lock=DEFAULT_LOCK_PATH,
+        **given,
     )
+
+
+def lock_option(help_text: str) -> Callable[[F], F]:
+    """``--lock FILE`` (default ``lock`` of hubprops.toml, else hubprops.lock.json), passed on
+    as ``lock_path``."""
+    from hubprops.lock.file import DEFAULT_LOCK_PATH
+
+    def decorate(func: F) -> F:
+        @click.option(
+            "--lock",
+            "lock_path",
+            default=None,
+            type=click.Path(dir_okay=False),
+            help=f"{help_text} [default: {DEFAULT_LOCK_PATH}, or lock in hubprops.toml]",
+        )
+        @functools.wraps(func)
+        @_guarded
+        def wrapper(*args: Any, lock_path: str | None, **kw: Any) -> Any:
+            return func(*args, lock_path=_settings(lock=lock_path).lock, **kw)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def definitions_option(
     *, default: str | None = DEFAULT_DEFINITIONS, note: str = ""
 ) -> Callable[[F], F]:
-    """``-d/--dir DIR``: the definitions folder (or one file), passed on as ``directory``."""
-    return click.option(
-        "-d",
-        "--dir",
-        "directory",
-        default=default,
-        show_default=default is not None,
-        help="Definitions folder (every *.yaml, *.yml, *.json under it) or a single file"
-        + (f" (default {DEFAULT_DEFINITIONS}/; {note})." if note else "."),
-    )
+    """``-d/--dir DIR``: the definitions folder (or one file), passed on as ``directory``; when
+    not given, ``definitions`` of hubprops.toml, else ``default``."""
+
+    def decorate(func: F) -> F:
+        @click.option(
+            "-d",
+            "--dir",
+            "directory",
+            default=None,
+            help="Definitions folder (every *.yaml, *.yml, *.json under it) or a single file"
+            + (f" ({note})" if note else "")
+            + (
+                f". [default: {DEFAULT_DEFINITIONS}, or definitions in hubprops.toml]"
+                if default is not None
+                else "."
+            ),
+        )
+        @functools.wraps(func)
+        @_guarded
+        def wrapper(*args: Any, directory: str | None, **kw: Any) -> Any:
+            if directory is None and default is not None:
+                directory = _settings(definitions=None).definitions
+            return func(*args, directory=directory, **kw)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 @contextmanager
@@ -210,10 +302,13 @@ def open_client(
         ) as client:
             yield client
         return
-    real_token = os.environ.get(TOKEN_ENV)
+    real_token = os.environ.get(remote.token_env)
     if not real_token:
+        for_env = (
+            f" (the token of environment {remote.environment!r})" if remote.environment else ""
+        )
         raise ConfigError(
-            f"no HubSpot token: set {TOKEN_ENV} to a private app access token, "
+            f"no HubSpot token: set {remote.token_env}{for_env} to a private app access token, "
             "or use --sandbox to try hubprops against the built-in emulator"
         )
     with HubSpotClient(remote.api_base, real_token, cancel=cancel) as client:
