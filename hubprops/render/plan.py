@@ -1,4 +1,4 @@
-"""Text, Markdown and JSON views of a plan, rendered from the ENCODED plan (``planfile.encode``)
+"""Text, Markdown and JSON views of a plan, rendered from the ENCODED plan (``plan.file.encode``)
 so that ``hubprops plan`` and ``hubprops show`` print exactly the same thing.
 
 Text follows Terraform's idiom: ``+`` create, ``~`` update with ``field: old -> new`` lines,
