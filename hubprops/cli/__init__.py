@@ -1,7 +1,9 @@
 """The ``hubprops`` command: a click group that only adds commands.
 
 Commands are imported lazily (one small module per command), so ``hubprops validate`` does not
-pay for importing httpx and the planner.
+pay for importing httpx and the planner. Adding a command is adding its module
+(``hubprops/cli/<name>.py`` defining a click command ``<name>``) and its line in ``COMMANDS``;
+``tests/cli/test_main.py`` checks that the two agree.
 """
 
 from __future__ import annotations

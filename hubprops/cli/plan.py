@@ -30,13 +30,13 @@ from hubprops.cli._common import (
 from hubprops.cli._term import use_color
 from hubprops.cli.lint import lint_gate
 from hubprops.definitions.loader import load_definitions
-from hubprops.errors import ConfigError, DestructiveChangeBlocked, HubpropsError
+from hubprops.errors import ConfigError, DestructiveChangeBlocked
 from hubprops.lock.file import DEFAULT_LOCK_PATH, load_lock
 from hubprops.plan.file import encode, write_plan
 from hubprops.plan.signing import key_from
 from hubprops.plan.types import Plan, PlanOptions
 from hubprops.render.blocked import render_blocked
-from hubprops.render.plan import render_error_json, render_plan
+from hubprops.render.plan import render_plan
 
 FORMATS = ("text", "json", "markdown")
 
@@ -70,7 +70,7 @@ FORMATS = ("text", "json", "markdown")
 @click.option("--no-lint", is_flag=True, help="Skip the error-level lint rules of hubprops.toml.")
 @lock_option("Lock file: what hubprops manages in each portal.")
 @remote_options
-@error_boundary
+@error_boundary(json_errors=True)
 def plan(
     directory: str,
     out: str | None,
@@ -97,11 +97,6 @@ def plan(
         # a pull request must show the riskiest plan of all: render it in full, reasons on top
         echo_out(render_blocked(encode(exc.plan), exc.reasons, fmt, color=use_color(sys.stdout)))
         echo_err(f"error: {exc}" + (f"\nThe plan was not saved to {out}." if out else ""))
-        return EXIT_ERROR
-    except HubpropsError as exc:
-        if fmt != "json":
-            raise
-        click.echo(render_error_json(exc), nl=False)
         return EXIT_ERROR
     echo_out(render_plan(encode(made), fmt, color=use_color(sys.stdout)))
     if out:

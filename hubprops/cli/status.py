@@ -12,12 +12,13 @@ from hubprops.errors import ConfigError
 from hubprops.lock.file import Lock, load_lock
 from hubprops.lock.guard import running_holder
 from hubprops.lock.status import choose_portal, status_data
-from hubprops.models import OBJECT_TYPE_IDS, canonical_object_type, object_type_id
+from hubprops.models import canonical_object_type, object_type_id
 from hubprops.render.status import (
     render_other_portals,
     render_status_json,
     render_status_text,
 )
+from hubprops.rules import OBJECT_TYPE_IDS
 
 
 @click.command()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ from hubprops.models import (
     PropertyDef,
     SourceLocation,
 )
+from hubprops.rules import DEFAULT_GROUPS
 
 __all__ = [
     "DEFAULT_DIRECTORY",
@@ -58,27 +59,6 @@ M = TypeVar("M", GroupDef, PropertyDef)
 
 DEFAULT_DIRECTORY = "definitions"
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json")
-
-#: Property groups HubSpot creates in every portal, by canonical object type. A property may use
-#: them without declaring them; any other undeclared group is a warning. (API-FACTS section 10
-#: lists the contact groups as seen in portals, unconfirmed by HubSpot documentation; the sandbox
-#: seeds the same ones.)
-DEFAULT_GROUPS: Mapping[str, frozenset[str]] = {
-    "contacts": frozenset(
-        {
-            "contactinformation",
-            "emailinformation",
-            "conversioninformation",
-            "socialmediainformation",
-            "analyticsinformation",
-            "sales_properties",
-        }
-    ),
-    "leads": frozenset({"leadinformation", "lead_activity", "lead_pipeline"}),
-    "companies": frozenset({"companyinformation", "socialmediainformation"}),
-    "deals": frozenset({"dealinformation"}),
-    "tickets": frozenset({"ticketinformation"}),
-}
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,12 @@ class Answer:
         """The body as a JSON object (``{}`` when empty)."""
         return body_of(self.response)
 
+    def ok_json(self) -> dict[str, Any]:
+        """The body of a 2xx answer; any other answer raises its typed error."""
+        if not 200 <= self.status < 300:
+            raise self.error()
+        return self.json()
+
     def error(self) -> HubpropsError:
         """The typed error for this (non-2xx) answer."""
         return error_from_response(self.response, self.what, attempts=self.attempts)

@@ -15,37 +15,23 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from datetime import datetime, timezone
 
 from hubprops import __version__
+from hubprops.clock import utc_now
 from hubprops.errors import DestructiveChangeBlocked, PlanError
 from hubprops.lock.file import Lock
 from hubprops.models import (
-    OBJECT_TYPE_IDS,
     Definitions,
     ObjectDefinitions,
     RemoteState,
     canonical_object_type,
     object_type_id,
 )
-from hubprops.normalize import digest, normalize_definition, normalize_group_definition
-from hubprops.plan.diff import property_body
+from hubprops.normalize import digest, normalize_definition
 from hubprops.plan.drift import mark_drift
 from hubprops.plan.objects import ObjectPlanner
 from hubprops.plan.types import APPLY_ORDER, Plan, PlanOptions
-from hubprops.rules import NOT_PATCHABLE, READ_ONLY_DEFINITION_EDITABLE, REQUIRED_ON_CREATE
-
-__all__ = [
-    "APPLY_ORDER",
-    "NOT_PATCHABLE",
-    "READ_ONLY_DEFINITION_EDITABLE",
-    "REQUIRED_ON_CREATE",
-    "definitions_digest",
-    "object_types_in_scope",
-    "plan",
-    "property_body",
-    "sensitivities",
-]
+from hubprops.rules import OBJECT_TYPE_IDS, extra_sensitivities
 
 
 def object_types_in_scope(
@@ -83,14 +69,13 @@ def check_object_types(objects: Sequence[str], definitions: Definitions, lock: L
 
 
 def sensitivities(definitions: Definitions, object_types: tuple[str, ...]) -> tuple[str, ...]:
-    """dataSensitivity levels other than non_sensitive that definitions in scope use: each
-    needs its own list call, HubSpot's list returning non_sensitive properties by default."""
-    levels = {
+    """dataSensitivity levels other than the default that definitions in scope use: each
+    needs its own list call, HubSpot's list returning only default-level properties."""
+    return extra_sensitivities(
         p.data_sensitivity
         for t in object_types
         for p in (definitions.objects[t].properties if t in definitions.objects else ())
-    }
-    return tuple(sorted(lv for lv in levels if lv and lv != "non_sensitive"))
+    )
 
 
 def plan(
@@ -132,7 +117,7 @@ def plan(
     made = Plan(
         portal_id=remote.portal_id,
         api_base=api_base,
-        created_at=created_at or _now(),
+        created_at=created_at or utc_now(),
         hubprops_version=__version__,
         options=options,
         definitions_digest=definitions_digest(definitions),
@@ -152,13 +137,9 @@ def definitions_digest(definitions: Definitions) -> str:
     return digest(
         {
             t: {
-                "groups": {g.name: normalize_group_definition(g) for g in o.groups},
+                "groups": {g.name: normalize_definition(g) for g in o.groups},
                 "properties": {p.name: normalize_definition(p) for p in o.properties},
             }
             for t, o in definitions.objects.items()
         }
     )
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")

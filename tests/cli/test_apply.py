@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hubprops.cli import main
-from hubprops.lock.guard import guard_path
+from hubprops.lock.guard import acquire, guard_path, read_holder, running_holder
 from hubprops.sandbox import Sandbox
-from tests.reliability.helpers import REPO, lock_errors, many, prop, write_definitions
+from tests.helpers.apply import REPO, lock_errors, many, prop, write_definitions
 
 GROUP = {"name": "ops", "label": "Ops"}
 
@@ -58,7 +58,8 @@ def test_full_cycle_plan_apply_replan_status(project: Path) -> None:
     assert data["contacts"]["status"] == "completed"
     assert data["leads"]["properties_synced"] == 25
     # the guard is released
-    assert not guard_path(project / "hubprops.lock.json").exists()
+    assert read_holder(guard_path(project / "hubprops.lock.json")) is None
+    assert running_holder(project / "hubprops.lock.json") is None
 
 
 def test_without_plan_file_auto_approve_plans_shows_and_applies(project: Path) -> None:
@@ -204,10 +205,8 @@ def test_sandbox_plan_without_sandbox_flag_says_so(project: Path) -> None:
 
 
 def test_second_apply_while_one_runs_fails_at_once(project: Path) -> None:
-    guard_path(project / "hubprops.lock.json").write_text(
-        json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started_at": "now"})
-    )
-    result = hubprops("apply", "--sandbox", "--auto-approve")
+    with acquire(project / "hubprops.lock.json"):
+        result = hubprops("apply", "--sandbox", "--auto-approve")
     assert result.exit_code == 1
     assert "another apply is running" in result.output
     assert f"pid {os.getpid()}" in result.output

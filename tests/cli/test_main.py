@@ -7,8 +7,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import hubprops.cli
 from hubprops import __version__
-from hubprops.cli import main
+from hubprops.cli import COMMANDS, main
 from hubprops.cli._common import error_boundary
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,8 +30,21 @@ def test_a_usage_error_exits_1_not_2() -> None:
 def test_help_lists_existing_commands_only() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
-    assert "Usage:" in result.output
     assert "HubSpot CRM property definitions as code" in result.output
+    listed = result.output.split("Commands:", 1)[1].split()
+    for name in COMMANDS:
+        assert name in listed
+    assert "no-such-command" not in listed
+
+
+def test_every_command_module_is_registered_and_every_entry_has_a_module() -> None:
+    """Adding a command is adding its module and one COMMANDS line: neither without the other."""
+    folder = Path(hubprops.cli.__file__).parent
+    modules = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")}
+    assert modules == set(COMMANDS.values())
+    for name in COMMANDS:
+        command = main.get_command(click.Context(main), name)
+        assert isinstance(command, click.Command) and command.name == name
 
 
 def test_abort_inside_a_command_is_not_an_unexpected_error() -> None:

@@ -15,7 +15,7 @@ from hubprops.hubspot import HubSpotClient
 from hubprops.lock.file import Lock, LockedProperty, save_lock
 from hubprops.plan.file import read_plan
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
-from tests.cli.helpers import run_reader_leaves_early
+from tests.helpers.cli import run_reader_leaves_early
 
 REPO = Path(__file__).resolve().parents[2]
 FRESH_SUMMARY = "Plan: 40 to create, 0 to update, 0 to archive."
@@ -50,6 +50,20 @@ def test_fresh_sandbox_shows_the_creates(project: Path) -> None:
     assert "+ property what_service_do_you_need_" in result.stdout
     assert "+ group stahla_event_details" in result.stdout
     assert result.stdout.rstrip().endswith(FRESH_SUMMARY)
+
+
+def test_plan_never_holds_the_token(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan made with a token (the sandbox accepts any) does not hold it, in any format."""
+    token = "pat-na1-00000000-dead-beef-0000-123456789abc"
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", token)
+    for fmt in ("text", "json", "markdown"):
+        result = hubprops("plan", "--sandbox", "--format", fmt, "-o", f"plan-{fmt}.json")
+        assert result.exit_code == 0, result.output
+        assert token not in result.output
+        saved = (project / f"plan-{fmt}.json").read_text(encoding="utf-8")
+        assert "what_service_do_you_need_" in saved  # the plan is really there
+        assert token not in saved
+        assert "pat-na1" not in saved
 
 
 def test_detailed_exitcode_and_saved_plan(project: Path) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from hubprops.cli import main
 from hubprops.lock.file import LastSync, Lock, LockedProperty, save_lock
-from hubprops.lock.guard import guard_path
+from hubprops.lock.guard import acquire
 
 DIGEST = "c" * 64
 TS = "2024-01-15T10:30:00Z"
@@ -126,10 +125,8 @@ def test_in_progress_without_a_running_apply_is_explained(tmp_path: Path) -> Non
     code, out = run(tmp_path)
     assert "interrupted" in out
     # while an apply holds the guard, in_progress is just that
-    guard_path(lock).write_text(
-        json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started_at": TS})
-    )
-    code, out = run(tmp_path)
+    with acquire(lock):
+        code, out = run(tmp_path)
     assert code == 0
     assert "in_progress" in out
     assert "interrupted" not in out
@@ -151,7 +148,7 @@ def test_after_an_interrupted_apply_status_counts_the_changes_never_started(
     from hubprops.apply.applier import Progress, apply_plan
     from hubprops.lock.file import load_lock, save_lock
     from hubprops.sandbox import Sandbox
-    from tests.reliability.helpers import REPO, make_plan, sandbox_client
+    from tests.helpers.apply import REPO, make_plan, sandbox_client
 
     lock_path = tmp_path / "hubprops.lock.json"
     cancel = threading.Event()

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hubprops.cli import main
-from tests.cli.helpers import run_reader_leaves_early
+from tests.helpers.cli import run_reader_leaves_early
 
 REPO = Path(__file__).resolve().parents[2]
 LOCATED = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
