@@ -23,13 +23,19 @@ can manage), normalized as above; it leaves out ``createdAt``, ``updatedAt``, ``
 ``createdUserId``, ``updatedUserId``, ``archived``, ``calculated``, ``hubspotDefined``,
 ``modificationMetadata``, ``sensitiveDataCategories``, ``dateDisplayHint`` and any field unknown
 here. ``remote_group_digest`` covers ``GROUP_FIELDS`` (name, label, displayOrder).
+
+``displayOrder: -1`` on a property means "last in its group", and HubSpot stores it as a real
+position (highest + 1). ``at_end`` tells which remote properties sit at the end of their group
+behind only properties also wanted last; ``normalize_wanted`` then reads their position as -1,
+so that a plan right after an apply is empty (docs/hubspot-api.md, "Display order"). Every
+comparison of a definition with HubSpot (plan, drift, already-applied, adopt) goes through it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from hubprops.models import GroupDef, PropertyDef
@@ -38,12 +44,14 @@ from hubprops.rules import DEFAULTS, GROUP_FIELDS, OPTION_DEFAULTS, PROPERTY_FIE
 __all__ = [
     "GROUP_FIELDS",
     "PROPERTY_FIELDS",
+    "at_end",
     "definition_digest",
     "digest",
     "field_order",
     "normalize_definition",
     "normalize_options",
     "normalize_remote",
+    "normalize_wanted",
     "option_order",
     "remote_digest",
     "remote_group_digest",
@@ -117,6 +125,54 @@ def normalize_remote(remote: Mapping[str, Any], fields: Iterable[str]) -> dict[s
     """HubSpot's property or group JSON projected on ``fields``, defaults filled, in
     normalized form."""
     return {f: _value(f, remote.get(f)) for f in fields}
+
+
+def at_end(
+    properties: Mapping[str, Mapping[str, Any]], wanted: Mapping[str, Mapping[str, Any]]
+) -> frozenset[str]:
+    """Names of HubSpot ``properties`` that are where ``displayOrder: -1`` puts them.
+
+    ``wanted`` maps the names the definitions manage to their normalized definitions. A
+    property counts when its definition asks for displayOrder -1 in the group HubSpot has it
+    in, and no property the definitions leave alone comes after it in that group (a higher
+    displayOrder, or a tie). HubSpot writes -1 as "highest + 1" at the time of the write, so
+    managed properties written after it (wanted last too, at a given position, or anywhere)
+    may follow it without moving it: "last" then means "after everything else", which is what
+    a definition can ask for and what one apply can achieve. Properties HubSpot holds without a
+    position (a negative displayOrder, e.g. some HubSpot-defined ones) come after nothing.
+    """
+
+    def wants_last(name: str, prop: Mapping[str, Any]) -> bool:
+        want = wanted.get(name)
+        if want is None or want.get("displayOrder") != -1:
+            return False
+        return bool(want.get("groupName", prop.get("groupName")) == prop.get("groupName"))
+
+    by_group: dict[Any, dict[int, list[str]]] = {}
+    for name, prop in properties.items():
+        order = prop.get("displayOrder")
+        if isinstance(order, int) and not isinstance(order, bool) and order >= 0:
+            ties = by_group.setdefault(prop.get("groupName"), {})
+            ties.setdefault(order, []).append(name)
+    found: set[str] = set()
+    for ties in by_group.values():
+        for position in sorted(ties, reverse=True):
+            names = ties[position]
+            if any(n not in wanted for n in names):
+                break
+            found.update(n for n in names if wants_last(n, properties[n]))
+    return frozenset(found)
+
+
+def normalize_wanted(
+    remote: Mapping[str, Any], wanted: Mapping[str, Any], last: Collection[str] = ()
+) -> dict[str, Any]:
+    """``normalize_remote(remote, wanted)`` (the fields a normalized definition ``wanted``
+    manages), with the displayOrder of a property in ``last`` (``at_end``) read as -1."""
+    out = normalize_remote(remote, wanted)
+    if "displayOrder" in out and remote.get("name") in last:
+        out["displayOrder"] = -1
+    return out
 
 
 def definition_digest(p: PropertyDef | GroupDef) -> str:

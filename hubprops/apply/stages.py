@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from hubprops.apply.recorder import Recorder, Step
 from hubprops.errors import FATAL_ERRORS, Conflict, HubpropsError, RemoteError
 from hubprops.models import RemoteState
-from hubprops.normalize import field_order, normalize_remote, remote_digest
+from hubprops.normalize import at_end, field_order, normalize_wanted, remote_digest
 from hubprops.plan.types import Action, Change, Kind
 from hubprops.rules import DEFAULT_SENSITIVITY
 
@@ -216,22 +216,25 @@ class Run:
         made = {str(r.get("name")): r for r in result.results}
         errors = {e.name: e.error for e in result.errors}
         taken = [c for c in unit if isinstance(errors.get(c.name), Conflict)]
-        existing = self._existing(object_type, taken) if taken else {}
+        existing, last = self._existing(object_type, taken) if taken else ({}, frozenset())
         steps: list[Step] = []
         for change in unit:
             if change.name in made:
                 steps.append(Step(change, "applied", response=made[change.name]))
             elif change.name in existing:
-                steps.append(self._adopt(change, existing[change.name]))
+                steps.append(self._adopt(change, existing[change.name], last))
             elif change.name in errors:
                 steps.append(self._failed(change, errors[change.name]))
             else:
                 steps.append(Step(change, "failed", "HubSpot's batch answer did not mention it"))
         return steps
 
-    def _existing(self, object_type: str, taken: Sequence[Change]) -> dict[str, dict[str, Any]]:
+    def _existing(
+        self, object_type: str, taken: Sequence[Change]
+    ) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
         """The properties that a create found taken (made by another checkout or by hand since
-        the plan): one list for the object type, a single read for one it does not show."""
+        the plan): one list for the object type, a single read for one it does not show; and
+        which of them sit last in their group as their plan wants (``at_end``)."""
         listed = {str(p.get("name")): p for p in self.client.list_properties(object_type)}
         found: dict[str, dict[str, Any]] = {}
         for change in taken:
@@ -240,14 +243,15 @@ class Run:
             )
             if prop is not None:
                 found[change.name] = prop
-        return found
+        wanted = {c.name: c.after or {} for c in taken}
+        return found, at_end({**listed, **found}, wanted)
 
-    def _adopt(self, change: Change, found: dict[str, Any]) -> Step:
+    def _adopt(self, change: Change, found: dict[str, Any], last: frozenset[str]) -> Step:
         """Adopt an existing property identical to what the create would make (compared like
         the planner compares, over the definition's fields); else a conflict naming the
         difference."""
         after = change.after or {}
-        now = normalize_remote(found, list(after))
+        now = normalize_wanted(found, after, last)
         differ = [f for f in after if now.get(f) != after[f]]
         if not differ:
             return Step(change, "applied", response=found, adopted=True)

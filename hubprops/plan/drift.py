@@ -26,9 +26,11 @@ from hubprops.models import Definitions, GroupDef, PropertyDef, RemoteState, can
 from hubprops.normalize import (
     GROUP_FIELDS,
     PROPERTY_FIELDS,
+    at_end,
     digest,
     normalize_definition,
     normalize_remote,
+    normalize_wanted,
 )
 from hubprops.plan.diff import field_diffs
 from hubprops.plan.types import Action, Change, FieldDiff, Kind
@@ -98,6 +100,8 @@ def find_drift(
         if entry is None or found is None:
             continue
         defs = definitions.objects.get(object_type) if definitions else None
+        wanted = {p.name: normalize_definition(p) for p in defs.properties} if defs else {}
+        last = at_end(found.properties, wanted)
         for name, locked_group in sorted(entry.groups.items()):
             checked += 1
             item = _check(
@@ -118,6 +122,7 @@ def find_drift(
                 locked.sha256,
                 found.properties.get(name),
                 defs.property(name) if defs else None,
+                last,
             )
             items += [item] if item else []
     return DriftReport(
@@ -132,13 +137,17 @@ def _check(
     recorded_digest: str,
     now: Mapping[str, Any] | None,
     definition: PropertyDef | GroupDef | None,
+    last: frozenset[str] = frozenset(),
 ) -> DriftItem | None:
     def make(status: DriftStatus, **kw: Any) -> DriftItem:
         return DriftItem(kind=kind, objectType=object_type, name=name, status=status, **kw)
 
     if now is None or now.get("archived") is True:
         return make(DriftStatus.ARCHIVED, note="archived or deleted in HubSpot")
-    project = normalize_remote
+
+    def project(remote: Mapping[str, Any], fields: list[str]) -> dict[str, Any]:
+        return normalize_wanted(remote, dict.fromkeys(fields), last)
+
     recorded = _recorded(definition)
     if recorded is not None and digest(recorded) == recorded_digest:
         current = project(now, list(recorded))

@@ -30,9 +30,11 @@ from hubprops.errors import (
 from hubprops.fsutil import atomic_write, dumps_pretty
 from hubprops.models import RemoteState
 from hubprops.normalize import (
+    at_end,
     digest,
     field_order,
     normalize_remote,
+    normalize_wanted,
     remote_digest,
     remote_group_digest,
 )
@@ -191,6 +193,13 @@ def already_applied(plan: Plan, remote: RemoteState) -> bool:
     Groups to create are not re-read before apply (creating one that exists is harmless), so
     they are not checked; a plan must have at least one other change to be found applied."""
     checked = 0
+    wanted: dict[str, dict[str, dict[str, Any]]] = {}
+    for change in plan.changes:
+        if change.kind is Kind.PROPERTY and change.after is not None:
+            wanted.setdefault(change.object_type, {})[change.name] = change.after
+    last = {
+        t: at_end(remote.objects[t].properties, w) for t, w in wanted.items() if t in remote.objects
+    }
     for change in plan.changes:
         if change.kind is Kind.GROUP and change.action is Action.CREATE:
             continue
@@ -206,7 +215,8 @@ def already_applied(plan: Plan, remote: RemoteState) -> bool:
             continue
         if current is None or change.after is None:
             return False
-        if normalize_remote(current, change.after) != change.after:
+        ends = last.get(change.object_type, frozenset()) if is_property else frozenset()
+        if normalize_wanted(current, change.after, ends) != change.after:
             return False
     return checked > 0
 

@@ -15,9 +15,11 @@ from typing import Any
 from hubprops.lock.file import LockedGroup, LockedObject, LockedProperty
 from hubprops.models import GroupDef, ObjectDefinitions, PropertyDef, RemoteObject
 from hubprops.normalize import (
+    at_end,
     digest,
     normalize_definition,
     normalize_remote,
+    normalize_wanted,
     remote_digest,
     remote_group_digest,
 )
@@ -107,10 +109,13 @@ class ObjectPlanner:
     ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], KeyDiff]:
         """Both sides of one kind in normalized form, and their diff: the definitions (local),
         HubSpot's objects they name, plus those the lock records but the definitions dropped
-        (current). Unchanged ones are counted and, when the lock lacks them, recorded in sync."""
+        (current). Unchanged ones are counted and, when the lock lacks them, recorded in sync.
+        A property wanted last in its group (displayOrder -1) that HubSpot shows there is equal
+        to it (``at_end``)."""
         fields = PROPERTY_FIELDS if kind is Kind.PROPERTY else GROUP_FIELDS
         local = {name: normalize_definition(d) for name, d in defined.items()}
-        current = {n: normalize_remote(found[n], local[n]) for n in local if n in found}
+        last = at_end(found, local) if kind is Kind.PROPERTY else frozenset()
+        current = {n: normalize_wanted(found[n], local[n], last) for n in local if n in found}
         for name in set(recorded) - local.keys():
             if name in found:  # a locked name HubSpot no longer has needs nothing
                 current[name] = normalize_remote(found[name], fields)
