@@ -195,3 +195,43 @@ def update_problems(
 #: legacy v3 that HubSpot stops supporting in September 2027.
 API_VERSIONS = ("2026-03", "2026-09", "v3")
 DEFAULT_API_VERSION = "2026-03"
+
+#: API versions whose OptionInput requires ``displayOrder`` and ``hidden`` (v3 fills them in).
+OPTION_ORDER_REQUIRED = frozenset({"2026-03", "2026-09"})
+#: Property fields an API version refuses in request bodies (docs/hubspot-api.md, "API
+#: versions"): 2026-09 dropped the display hints and the currency fields.
+REMOVED_PROPERTY_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "2026-09": (
+        "currencyPropertyName",
+        "numberDisplayHint",
+        "textDisplayHint",
+        "showCurrencySymbol",
+    ),
+}
+
+
+def api_paths(api_version: str) -> dict[str, str]:
+    """The path prefixes of one API version: ``properties`` (add ``/{objectType}``),
+    ``account`` (add ``/details``) and ``limits`` (add ``/custom-properties``)."""
+    if api_version == "v3":
+        return {
+            "properties": "/crm/v3/properties",
+            "account": "/account-info/v3",
+            "limits": "/crm/v3/limits",
+        }
+    return {
+        "properties": f"/crm/properties/{api_version}",
+        "account": f"/account-info/{api_version}",
+        "limits": f"/crm/limits/{api_version}",
+    }
+
+
+def outgoing_options(options: Any, api_version: str) -> Any:
+    """Options as sent under ``api_version``: from 2026-03 each carries ``displayOrder`` (its
+    position unless given) and ``hidden`` (false unless given)."""
+    if api_version not in OPTION_ORDER_REQUIRED or not isinstance(options, list):
+        return options
+    return [
+        {"displayOrder": i, "hidden": False, **o} if isinstance(o, dict) else o
+        for i, o in enumerate(options)
+    ]

@@ -310,7 +310,11 @@ def open_client(
         sandbox = Sandbox(state_file=remote.sandbox_state)
         token = os.environ.get(TOKEN_ENV) or "sandbox-token"
         with HubSpotClient(
-            SANDBOX_BASE_URL, token, transport=sandbox.transport(), cancel=cancel
+            SANDBOX_BASE_URL,
+            token,
+            transport=sandbox.transport(),
+            cancel=cancel,
+            api_version=remote.api_version,
         ) as client:
             yield client
         return
@@ -326,5 +330,7 @@ def open_client(
     from hubprops.hubspot.endpoint import check_api_base, check_token
 
     api_base = check_api_base(remote.api_base, insecure_http=remote.insecure_http)
-    with HubSpotClient(api_base, check_token(real_token), cancel=cancel) as client:
+    with HubSpotClient(
+        api_base, check_token(real_token), cancel=cancel, api_version=remote.api_version
+    ) as client:
         yield client

@@ -1,4 +1,9 @@
-"""``HubSpotClient``: typed calls to HubSpot's CRM Properties v3 API.
+"""``HubSpotClient``: typed calls to HubSpot's CRM Properties API, date-versioned or v3.
+
+Every path is built from the client's ``api_version`` (``hubprops.rules.API_VERSIONS``):
+``2026-03`` (the default) speaks ``/crm/properties/2026-03/{objectType}``,
+``/account-info/2026-03/details`` and ``/crm/limits/2026-03/custom-properties``; ``v3`` the
+legacy ``/crm/v3/properties/{objectType}`` and friends (docs/hubspot-api.md, "API versions").
 
 Concurrency: one thread-safe ``httpx.Client`` (keep-alive, a connection pool sized for the
 worker count) shared by a thread pool (``map``). Threads, not asyncio, because the CLI is
@@ -32,6 +37,7 @@ from hubprops.hubspot.ratelimit import RateLimiter
 from hubprops.hubspot.reconcile import group_fields, require_same
 from hubprops.hubspot.retry import CircuitBreaker, RetryPolicy
 from hubprops.hubspot.stats import ClientStats
+from hubprops.rules import API_VERSIONS, DEFAULT_API_VERSION, api_paths, outgoing_options
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -61,7 +67,15 @@ class HubSpotClient:
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
         cancel: threading.Event | None = None,
+        api_version: str = DEFAULT_API_VERSION,
     ) -> None:
+        if api_version not in API_VERSIONS:
+            raise ConfigError(
+                f"unknown HubSpot API version {api_version!r} (known: {', '.join(API_VERSIONS)})"
+            )
+        #: The HubSpot API version every path of this client names.
+        self.api_version = api_version
+        self._paths = api_paths(api_version)
         #: Once set (the CLI sets it on Ctrl-C), no call of ``map`` starts another item.
         self.cancel = cancel if cancel is not None else threading.Event()
         self.base_url = base_url.rstrip("/")
@@ -102,7 +116,10 @@ class HubSpotClient:
         self.close()
 
     def __repr__(self) -> str:
-        return f"HubSpotClient(base_url={self.base_url!r}, max_workers={self.max_workers})"
+        return (
+            f"HubSpotClient(base_url={self.base_url!r}, api_version={self.api_version!r}, "
+            f"max_workers={self.max_workers})"
+        )
 
     # -- plumbing -----------------------------------------------------------------------------
     def _send(self, method: str, path: str, **kw: Any) -> Answer:
@@ -122,14 +139,20 @@ class HubSpotClient:
             )
         return [r for r in results if isinstance(r, dict)]
 
-    @staticmethod
-    def _props(object_type: str) -> str:
-        return f"/crm/v3/properties/{_q(check_segment(object_type))}"
+    def _out(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A property body as this API version wants it (options with displayOrder, hidden)."""
+        if "options" not in body:
+            return body
+        return {**body, "options": outgoing_options(body["options"], self.api_version)}
+
+    def _props(self, object_type: str) -> str:
+        return f"{self._paths['properties']}/{_q(check_segment(object_type))}"
 
     # -- reads --------------------------------------------------------------------------------
     def get_portal_id(self) -> int:
-        """The portal (hub) id of this token: ``GET /account-info/v3/details`` -> portalId."""
-        answer = self._send("GET", "/account-info/v3/details")
+        """The portal (hub) id of this token: ``GET /account-info/{version}/details`` ->
+        portalId."""
+        answer = self._send("GET", f"{self._paths['account']}/details")
         portal = answer.ok_json().get("portalId")
         if not isinstance(portal, int) or isinstance(portal, bool):
             raise RemoteError(
@@ -189,6 +212,7 @@ class HubSpotClient:
         If an earlier attempt's answer was lost and the retry meets 409, the property is read
         back: equal to ``body`` -> success (``stats.reconciled``), different -> Conflict.
         """
+        body = self._out(body)
         answer = self._send("POST", self._props(object_type), json=body)
         if answer.status == 409 and answer.resent:
             name = str(body.get("name"))
@@ -203,7 +227,9 @@ class HubSpotClient:
         chunks in parallel. Per-input failures come back in ``errors``; a chunk that fails as a
         whole gives one ItemError per input (401, 403 and daily-limit errors are raised)."""
         return self._batched(
-            bodies, lambda chunk: self._create_chunk(object_type, chunk), lambda b: b.get("name")
+            [self._out(b) for b in bodies],
+            lambda chunk: self._create_chunk(object_type, chunk),
+            lambda b: b.get("name"),
         )
 
     def update_property(self, object_type: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -212,7 +238,8 @@ class HubSpotClient:
         PATCH is idempotent, so a lost answer is simply retried; the retried answer is then
         compared with ``body`` (a difference raises Conflict rather than passing silently).
         """
-        return self._patch("property", f"{self._props(object_type)}/{_q(name)}", name, body)
+        path = f"{self._props(object_type)}/{_q(name)}"
+        return self._patch("property", path, name, self._out(body))
 
     def archive_property(self, object_type: str, name: str) -> None:
         """Archive (DELETE) one property. A 404 on the retry of a lost archive is success."""

@@ -70,6 +70,8 @@ class ServerSettings:
     sandbox_latency_ms: float = 0.0
     sandbox_instance: Sandbox | None = None
     api_base: str = "https://api.hubapi.com"
+    #: HubSpot API version the service's client speaks (hubprops.rules.API_VERSIONS).
+    api_version: str = "2026-03"
     hubspot_token: str | None = field(default=None, repr=False)
     portal_id: int | None = None
     max_body_bytes: int = 1_000_000

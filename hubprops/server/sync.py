@@ -183,14 +183,22 @@ class SyncService:
             from hubprops.sandbox import SANDBOX_BASE_URL
 
             transport = wrap(self.sandbox.transport())
-            with HubSpotClient(SANDBOX_BASE_URL, "sandbox-token", transport=transport) as c:
+            with HubSpotClient(
+                SANDBOX_BASE_URL,
+                "sandbox-token",
+                transport=transport,
+                api_version=self.settings.api_version,
+            ) as c:
                 yield c
             return
         import httpx
 
         token = self.settings.hubspot_token or ""
         with HubSpotClient(
-            self.settings.api_base, token, transport=wrap(httpx.HTTPTransport())
+            self.settings.api_base,
+            token,
+            transport=wrap(httpx.HTTPTransport()),
+            api_version=self.settings.api_version,
         ) as c:
             yield c
 

@@ -105,7 +105,7 @@ def test_40_creates_per_object_type_take_at_most_3_requests_each(
     assert set(calls) == {"contacts", "leads"}
     for object_type, made in calls.items():
         assert len(made) <= 3, made
-        assert f"POST /crm/v3/properties/{object_type}/batch/create" in made
+        assert f"POST /crm/properties/2026-03/{object_type}/batch/create" in made
     assert len(sb.requests) <= 7  # + the portal check
     assert len([p for p in sb.properties("contacts") if p["name"].startswith("c_")]) == 40
 
@@ -205,8 +205,8 @@ def test_prune_archives_dropped_properties_and_groups_after_their_properties(
     assert "drop_a" not in names(sb.properties("contacts"))
     assert "old_group" not in names(sb.groups("contacts"))
     order = [f"{r.method} {r.path}" for r in writes(sb.requests)]
-    assert order.index("POST /crm/v3/properties/contacts/batch/archive") < order.index(
-        "DELETE /crm/v3/properties/contacts/groups/old_group"
+    assert order.index("POST /crm/properties/2026-03/contacts/batch/archive") < order.index(
+        "DELETE /crm/properties/2026-03/contacts/groups/old_group"
     )
     entry = lockfile.raw()["portals"][str(sb.portal_id)]["objects"]["contacts"]
     assert set(entry["properties"]) == {"keep"}

@@ -181,7 +181,7 @@ def test_drift_opens_one_issue_then_closes_it(fake: FakeGitHub, repo: Path) -> N
         sandbox = Sandbox(state_file=str(repo / ".hubprops" / "sandbox.json"))
         with httpx.Client(base_url=SANDBOX_BASE_URL, transport=sandbox.transport()) as http:
             done = http.patch(
-                "/crm/v3/properties/contacts/your_message",
+                "/crm/properties/2026-03/contacts/your_message",
                 json={"label": label},
                 headers={"Authorization": "Bearer sandbox-token"},
             )

@@ -85,7 +85,7 @@ def test_hubprops_log_info_logs_each_request_without_the_token(project: Path) ->
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stderr.splitlines() if " request " in line]
     assert any(
-        "method=GET path=/crm/v3/properties/contacts status=200 duration_ms=" in line
+        "method=GET path=/crm/properties/2026-03/contacts status=200 duration_ms=" in line
         for line in lines
     ), result.stderr
     assert all("INFO hubprops.http" in line for line in lines)

@@ -110,11 +110,12 @@ def writes(requests: Sequence[LoggedRequest]) -> list[LoggedRequest]:
 
 
 def per_object_type(requests: Sequence[LoggedRequest]) -> dict[str, list[str]]:
-    """``{"contacts": ["GET /crm/v3/properties/contacts", ...]}`` (account-info left out)."""
+    """``{"contacts": ["GET /crm/properties/2026-03/contacts", ...]}`` (account-info left out)."""
     out: dict[str, list[str]] = {}
     for r in requests:
         parts = r.path.split("/")
-        if len(parts) > 4 and parts[1:4] == ["crm", "v3", "properties"]:
+        versioned = len(parts) > 4 and parts[1:3] == ["crm", "properties"]
+        if versioned or (len(parts) > 4 and parts[1:4] == ["crm", "v3", "properties"]):
             out.setdefault(parts[4], []).append(f"{r.method} {r.path}")
     return out
 

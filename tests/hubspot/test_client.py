@@ -13,7 +13,7 @@ from hubprops.hubspot import USER_AGENT, HubSpotClient
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox, serve
 from tests.hubspot.conftest import TEST_TOKEN
 
-PROPS = "/crm/v3/properties/contacts"
+PROPS = "/crm/properties/2026-03/contacts"
 
 
 def prop(name: str, **extra: Any) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def calls(sandbox: Sandbox) -> list[tuple[str, str, int]]:
 
 def test_portal_id(client: HubSpotClient, sandbox: Sandbox) -> None:
     assert client.get_portal_id() == 4242
-    assert calls(sandbox) == [("GET", "/account-info/v3/details", 200)]
+    assert calls(sandbox) == [("GET", "/account-info/2026-03/details", 200)]
 
 
 def test_list_properties_is_one_call_with_its_parameters(
@@ -80,7 +80,7 @@ def test_get_property_and_missing_one(client: HubSpotClient) -> None:
 
 def test_object_type_id_is_quoted_into_the_path(client: HubSpotClient, sandbox: Sandbox) -> None:
     assert client.get_property("0-1", "email") is not None
-    assert sandbox.requests[-1].path == "/crm/v3/properties/0-1/email"
+    assert sandbox.requests[-1].path == "/crm/properties/2026-03/0-1/email"
 
 
 def test_create_update_archive_one_property(client: HubSpotClient, sandbox: Sandbox) -> None:

@@ -23,7 +23,7 @@ from hubprops.hubspot import RetryPolicy
 from tests.helpers.clock import FakeClock
 from tests.hubspot.conftest import TEST_TOKEN, ClientFactory
 
-PROPS = "/crm/v3/properties/contacts"
+PROPS = "/crm/properties/2026-03/contacts"
 
 
 def hubspot_error(status: int, message: str, **extra: Any) -> httpx.Response:
@@ -217,7 +217,7 @@ def test_network_failure_becomes_remote_unavailable(mock_client: ClientFactory) 
     with pytest.raises(RemoteUnavailable) as info:
         client.list_groups("leads")
     assert str(info.value) == (
-        "GET /crm/v3/properties/leads/groups failed after 6 attempt(s) (ConnectError): could "
+        "GET /crm/properties/2026-03/leads/groups failed after 6 attempt(s) (ConnectError): could "
         "not get an answer from https://api.hubapi.test; check your network and --api-base, "
         "then run again"
     )
@@ -230,7 +230,7 @@ def test_timeout_says_it_timed_out(mock_client: ClientFactory) -> None:
         raise httpx.ReadTimeout("timed out", request=request)
 
     client = mock_client(slow, retry=RetryPolicy(max_retries=1, sleep=lambda s: None))
-    with pytest.raises(RemoteUnavailable, match=r"GET /account-info/v3/details timed out"):
+    with pytest.raises(RemoteUnavailable, match=r"GET /account-info/2026-03/details timed out"):
         client.get_portal_id()
 
 

@@ -20,7 +20,7 @@ from hubprops.hubspot.reconcile import differences
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
 from tests.hubspot.conftest import ClientFactory
 
-PROPS = "/crm/v3/properties/contacts"
+PROPS = "/crm/properties/2026-03/contacts"
 BODY = {
     "name": "service",
     "label": "Service",
@@ -298,7 +298,7 @@ def test_lost_patch_that_reads_back_different_says_so(mock_client: ClientFactory
     with pytest.raises(Conflict) as info:
         client.update_property("contacts", "service", {"label": "Ours"})
     message = str(info.value)
-    assert "PATCH /crm/v3/properties/contacts/service" in message
+    assert "PATCH /crm/properties/2026-03/contacts/service" in message
     assert "already exists" not in message
     assert "label: sent 'Ours', HubSpot has 'Theirs'" in message
 

@@ -66,18 +66,18 @@ def test_read_remote_reads_properties_groups_and_portal(
     assert "contactinformation" in state.objects["contacts"].groups
     calls = sorted((r.method, r.path) for r in sandbox.requests)
     assert calls == [
-        ("GET", "/account-info/v3/details"),
-        ("GET", "/crm/v3/properties/contacts"),
-        ("GET", "/crm/v3/properties/contacts/groups"),
-        ("GET", "/crm/v3/properties/leads"),
-        ("GET", "/crm/v3/properties/leads/groups"),
+        ("GET", "/account-info/2026-03/details"),
+        ("GET", "/crm/properties/2026-03/contacts"),
+        ("GET", "/crm/properties/2026-03/contacts/groups"),
+        ("GET", "/crm/properties/2026-03/leads"),
+        ("GET", "/crm/properties/2026-03/leads/groups"),
     ]
 
 
 def test_given_portal_skips_the_account_call(sandbox: Sandbox, client: HubSpotClient) -> None:
     state = read_remote(client, ["contacts"], portal_id=5)
     assert state.portal_id == 5
-    assert all(r.path != "/account-info/v3/details" for r in sandbox.requests)
+    assert all(r.path != "/account-info/2026-03/details" for r in sandbox.requests)
 
 
 def test_sensitive_levels_need_their_own_calls(sandbox: Sandbox, client: HubSpotClient) -> None:
