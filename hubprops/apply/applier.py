@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from hubprops.apply.recorder import ChangeResult, Progress, Recorder, Step, sync_status
 from hubprops.apply.stages import Run
 from hubprops.clock import utc_now
+from hubprops.errors import ConfigError
 from hubprops.hubspot.endpoint import resolve_portal
 from hubprops.lock.file import Lock, SyncStatus
 from hubprops.models import RemoteState
@@ -92,6 +93,16 @@ def _utc_now() -> str:
     return utc_now("milliseconds")
 
 
+def check_api_version(plan: Plan, api_version: str) -> None:
+    """ConfigError unless the plan was made with ``api_version`` (or with an unknown one)."""
+    if plan.api_version is not None and plan.api_version != api_version:
+        raise ConfigError(
+            f"the plan was made with HubSpot API version {plan.api_version}, not "
+            f"{api_version}: apply it with --api-version {plan.api_version} (or leave "
+            "--api-version out), or make a new plan with the version you want"
+        )
+
+
 def apply_plan(
     client: HubSpotClient,
     plan: Plan,
@@ -111,6 +122,8 @@ def apply_plan(
     single changes are reported in the result, not raised."""
     start = clock()
     started_at = now()
+    check_api_version(plan, client.api_version)
+    plan = plan.model_copy(update={"api_version": client.api_version})  # the lock records it
     check_portal(plan, resolve_portal(client, portal_id))
     baseline: RemoteState | None = None
     if plan.changes or plan.in_sync:

@@ -268,4 +268,5 @@ class Recorder:
             status = sync_status(*self._tally(None))
         last = self._last_sync(None, status)
         last.object_types = list(self.object_types)
+        last.api_version = self.plan.api_version
         self.lock.portal(self.plan.portal_id).last_sync = last

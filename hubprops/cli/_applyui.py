@@ -10,12 +10,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from hubprops.apply.applier import ApplyResult, Progress
 from hubprops.cli._common import (
+    API_VERSION_ENV,
     DEFAULT_DEFINITIONS,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -158,6 +160,21 @@ def saved_plan(path: str, remote: RemoteOptions) -> Plan:
         hint = "add --sandbox" if made_on_sandbox else "drop --sandbox"
         raise ConfigError(f"{path} was made against {where}: {hint} to apply it")
     return plan
+
+
+def plan_version(path: str, plan: Plan, remote: RemoteOptions) -> RemoteOptions:
+    """``remote`` speaking the saved plan's API version; an explicit --api-version (or
+    HUBPROPS_API_VERSION) naming another one is refused, naming both."""
+    if plan.api_version is None or plan.api_version == remote.api_version:
+        return remote
+    if remote.api_version_given:
+        raise ConfigError(
+            f"{path} was made with HubSpot API version {plan.api_version}, but --api-version "
+            f"(or {API_VERSION_ENV}) says {remote.api_version}: apply speaks the plan's "
+            f"version; drop --api-version, or make a new plan with --api-version "
+            f"{remote.api_version}"
+        )
+    return replace(remote, api_version=plan.api_version)
 
 
 def fresh_plan(

@@ -139,6 +139,9 @@ class RemoteOptions:
     environment: str | None = None
     #: Allow plain http to a host other than loopback (a proxy in a lab): sends the token in clear.
     insecure_http: bool = False
+    #: True when --api-version (or its environment variable) named the version; False when it
+    #: came from hubprops.toml or the default (a saved plan's version then wins).
+    api_version_given: bool = False
 
 
 def project_config() -> Config:
@@ -220,6 +223,7 @@ def remote_options(func: F) -> F:
             token_env=settings.token_env,
             environment=settings.environment,
             insecure_http=insecure_http,
+            api_version_given=api_version is not None,
         )
         return func(*args, remote=remote, **kw)
 

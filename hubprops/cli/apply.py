@@ -11,6 +11,7 @@ from hubprops.cli._applyui import (
     ask,
     check_arguments,
     fresh_plan,
+    plan_version,
     progress_reporter,
     report,
     saved_plan,
@@ -78,9 +79,12 @@ def apply(
     shaping = {"-d/--dir": directory, "--object": objects, "--prune": prune}
     check_arguments(plan_file, auto_approve, {**shaping, "--allow-destructive": allow_destructive})
     cancel = threading.Event()
+    saved = saved_plan(plan_file, remote) if plan_file is not None else None
+    if plan_file is not None and saved is not None:  # apply speaks the plan's API version
+        remote = plan_version(plan_file, saved, remote)
     with acquire(lock_path), open_client(remote, cancel=cancel) as client:
-        if plan_file is not None:
-            plan = saved_plan(plan_file, remote)
+        if saved is not None:
+            plan = saved
             portal = remote.portal
         else:
             options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)

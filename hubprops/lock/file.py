@@ -85,6 +85,8 @@ class LastSync(BaseModel):
     #: Changes never started (Ctrl-C, a halted apply); None (not written) when there were none.
     not_started: int | None = None
     object_types: list[str] | None = None
+    #: Portal-level entry only: the HubSpot API version that apply spoke (None in older locks).
+    api_version: str | None = None
 
 
 class LockedObject(BaseModel):

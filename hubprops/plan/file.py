@@ -59,6 +59,7 @@ def encode(plan: Plan, *, key: bytes | None = None) -> dict[str, Any]:
         "created_at": plan.created_at,
         "portal_id": plan.portal_id,
         "api_base": plan.api_base,
+        **({"api_version": plan.api_version} if plan.api_version else {}),
         "options": plan.options.model_dump(mode="json"),
         "definitions_digest": plan.definitions_digest,
         "summary": plan.summary,

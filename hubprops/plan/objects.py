@@ -41,7 +41,13 @@ from hubprops.plan.types import (
     Kind,
     PlanOptions,
 )
-from hubprops.rules import GROUP_FIELDS, PROPERTY_FIELDS, create_problems, update_problems
+from hubprops.rules import (
+    GROUP_FIELDS,
+    PROPERTY_FIELDS,
+    REMOVED_PROPERTY_FIELDS,
+    create_problems,
+    update_problems,
+)
 
 
 class ObjectPlanner:
@@ -52,8 +58,11 @@ class ObjectPlanner:
         find_locked: Callable[[int, str], LockedObject | None],
         portal_id: int,
         options: PlanOptions,
+        api_version: str | None = None,
     ) -> None:
         self.find_locked = find_locked
+        #: The HubSpot API version the plan is made for (None: unknown, no version checks).
+        self.api_version = api_version
         self.portal_id = portal_id
         self.options = options
         self.changes: list[Change] = []
@@ -163,6 +172,8 @@ class ObjectPlanner:
         """Plan the properties of one object type; return the names leaving their group."""
         t, found = defs.object_type, remote.properties
         defined = {p.name: p for p in defs.properties}
+        for p in defs.properties:
+            self._check_version(t, p)
         recorded = locked.properties if locked else {}
         local, current, diff = self._compare(Kind.PROPERTY, t, defined, found, recorded)
         known_groups = set(remote.groups) | {g.name for g in defs.groups}
@@ -192,6 +203,19 @@ class ObjectPlanner:
                 Kind.PROPERTY, t, name, Action.ARCHIVE, current[name], None, None, prop, reasons
             )
         return moving
+
+    def _check_version(self, t: str, p: PropertyDef) -> None:
+        """A problem for each field the plan's API version no longer has (2026-09 dropped the
+        display hints and currency fields): HubSpot would refuse every body sending it."""
+        removed = REMOVED_PROPERTY_FIELDS.get(self.api_version or "", ())
+        fields = p.managed_fields()
+        for field in (f for f in removed if fields.get(f) is not None):
+            self.problem(
+                p,
+                f"{t} property {p.name!r} sets {field}, which HubSpot's API version "
+                f"{self.api_version} no longer has; remove it from the definition, or pin "
+                "--api-version 2026-03 (api_version in hubprops.toml)",
+            )
 
     def _create_property(
         self, t: str, p: PropertyDef, after: dict[str, Any], known_groups: set[str]

@@ -86,13 +86,15 @@ def plan(
     options: PlanOptions,
     api_base: str,
     created_at: str | None = None,
+    api_version: str | None = None,
 ) -> Plan:
-    """The changes that make HubSpot match the definitions, in apply order.
+    """The changes that make HubSpot match the definitions, in apply order, for HubSpot's
+    ``api_version`` (recorded in the plan; definitions using a field it lacks are problems).
 
     Raises PlanError listing every problem found, or DestructiveChangeBlocked listing each
     destructive change and why when ``options.allow_destructive`` is false.
     """
-    planner = ObjectPlanner(lock.find_object, remote.portal_id, options)
+    planner = ObjectPlanner(lock.find_object, remote.portal_id, options, api_version)
     for object_type in object_types_in_scope(definitions, lock, remote.portal_id, options):
         remote_object = remote.objects.get(object_type)
         if remote_object is None:
@@ -117,6 +119,7 @@ def plan(
     made = Plan(
         portal_id=remote.portal_id,
         api_base=api_base,
+        api_version=api_version,
         created_at=created_at or utc_now(),
         hubprops_version=__version__,
         options=options,

@@ -126,5 +126,11 @@ def plan_against(
         client, types, sensitivities=sensitivity_levels(definitions, types), portal_id=portal
     )
     return plan(
-        definitions, remote, lock, options=options, api_base=api_base, created_at=created_at
+        definitions,
+        remote,
+        lock,
+        options=options,
+        api_base=api_base,
+        created_at=created_at,
+        api_version=client.api_version,
     )

@@ -160,6 +160,9 @@ class Plan(BaseModel):
     api_base: str
     created_at: str
     hubprops_version: str
+    #: The HubSpot API version the plan was made with (apply speaks it); None in plans older
+    #: than the field.
+    api_version: str | None = None
     options: PlanOptions = PlanOptions()
     definitions_digest: str = ""
     changes: tuple[Change, ...] = ()
