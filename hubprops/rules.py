@@ -21,17 +21,51 @@ Each check returns problems as sentences a user can act on (the caller adds file
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-#: HubSpot's standard object types: name -> objectTypeId (docs/hubspot-api.md, "Object types").
+#: HubSpot's standard object types: name -> objectTypeId (docs/hubspot-api.md, "Object types";
+#: HubSpot's "object type ids" table). Custom objects are ``2-N`` or ``p{portalId}_{name}``.
 OBJECT_TYPE_IDS: Mapping[str, str] = {
     "contacts": "0-1",
     "companies": "0-2",
     "deals": "0-3",
     "tickets": "0-5",
+    "products": "0-7",
+    "line_items": "0-8",
+    "quotes": "0-14",
+    "communications": "0-18",
+    "feedback_submissions": "0-19",
+    "tasks": "0-27",
+    "notes": "0-46",
+    "meetings": "0-47",
+    "calls": "0-48",
+    "emails": "0-49",
+    "invoices": "0-53",
+    "marketing_events": "0-54",
+    "subscriptions": "0-69",
+    "goal_targets": "0-74",
+    "payments": "0-101",
+    "postal_mail": "0-116",
+    "orders": "0-123",
     "leads": "0-136",
+    "carts": "0-142",
+    "services": "0-162",
+    "courses": "0-410",
+    "listings": "0-420",
+    "appointments": "0-421",
 }
+#: The object types ``pull`` and ``init`` read when no --object is given (the CRM's main ones).
+CORE_OBJECT_TYPES: tuple[str, ...] = ("companies", "contacts", "deals", "leads", "tickets")
+#: A custom object type: its id (``2-N``) or fully qualified name (``p{portalId}_{name}``).
+CUSTOM_OBJECT_TYPE = re.compile(r"^(2-[0-9]+|p[0-9]+_[a-z][a-z0-9_]*)$")
+
+
+def is_custom_object_type(value: str) -> bool:
+    """True iff ``value`` names a custom object type (``2-N`` or ``p{portalId}_{name}``)."""
+    return bool(CUSTOM_OBJECT_TYPE.match(value.strip().lower()))
+
 
 #: Every field a property definition can manage, in HubSpot's names (PropertyCreate's fields),
 #: in the order HubSpot documents them.

@@ -29,12 +29,10 @@ CLIENT_ONLY_DEFAULTS = {"showCurrencySymbol"}
 
 
 def test_object_types_match() -> None:
-    """Intended difference: the sandbox emulates every standard object type HubSpot lists; the
-    client names only the five hubprops knows by name (any other is passed through as given).
-    Those five must have the same ids."""
+    """Both sides know every standard object type HubSpot lists, with the same ids."""
     sandbox = {name: ids[0] for name, ids in sandbox_objecttypes.STANDARD_TYPES.items()}
-    assert set(rules.OBJECT_TYPE_IDS) <= set(sandbox)
-    assert {n: sandbox[n] for n in rules.OBJECT_TYPE_IDS} == dict(rules.OBJECT_TYPE_IDS)
+    assert sandbox == dict(rules.OBJECT_TYPE_IDS)
+    assert set(rules.CORE_OBJECT_TYPES) <= set(rules.OBJECT_TYPE_IDS)
 
 
 def test_type_field_type_pairs_match() -> None:

@@ -10,13 +10,14 @@ from hubprops.errors import RemoteError
 from hubprops.hubspot.endpoint import resolve_portal
 from hubprops.models import RemoteState, canonical_object_type
 from hubprops.plan.remote import read_remote
-from hubprops.rules import OBJECT_TYPE_IDS
+from hubprops.rules import CORE_OBJECT_TYPES
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
 
-#: What pull and diff read when no --object is given: HubSpot's standard object types.
-STANDARD_OBJECT_TYPES: tuple[str, ...] = tuple(sorted(OBJECT_TYPE_IDS))
+#: What pull and diff read when no --object is given: HubSpot's main standard object types
+#: (any other standard or custom one is read when named with --object).
+STANDARD_OBJECT_TYPES: tuple[str, ...] = tuple(sorted(CORE_OBJECT_TYPES))
 
 
 def read_portal(

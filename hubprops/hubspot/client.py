@@ -161,6 +161,18 @@ class HubSpotClient:
             )
         return portal
 
+    def custom_property_limits(self) -> list[dict[str, Any]]:
+        """HubSpot's custom-property quota, one row per object type (``objectTypeId``,
+        ``limit``, ``usage``, labels): ``GET /crm/limits/{version}/custom-properties``."""
+        answer = self._send("GET", f"{self._paths['limits']}/custom-properties")
+        rows = answer.ok_json().get("byObjectType")
+        if not isinstance(rows, list):
+            raise RemoteError(
+                f"{answer.what} answered {answer.status} without a byObjectType list",
+                status=answer.status,
+            )
+        return [r for r in rows if isinstance(r, dict)]
+
     def list_properties(
         self, object_type: str, *, archived: bool = False, data_sensitivity: str | None = None
     ) -> list[dict[str, Any]]:

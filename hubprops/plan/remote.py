@@ -21,6 +21,7 @@ from hubprops.lock.file import Lock
 from hubprops.models import Definitions, RemoteObject, RemoteState, canonical_object_type
 from hubprops.plan.planner import check_object_types, object_types_in_scope, plan
 from hubprops.plan.planner import sensitivities as sensitivity_levels
+from hubprops.plan.quota import check_quota, creates_by_type, parse_limits
 from hubprops.plan.types import Plan, PlanOptions
 from hubprops.rules import extra_sensitivities
 
@@ -114,7 +115,8 @@ def plan_against(
 ) -> Plan:
     """Plan ``definitions`` against the portal behind ``client``: 1 call for the portal
     (``resolve_portal``: ``portal_id`` only fills in when HubSpot will not say), then
-    ``read_remote`` of the object types in scope."""
+    ``read_remote`` of the object types in scope; when the plan creates properties, 1 call for
+    HubSpot's custom-property limits (``quota.check_quota`` refuses a plan passing them)."""
     for given in options.objects:  # before any request (`--object ..` is not a path)
         check_segment(canonical_object_type(given))
     check_object_types(options.objects, definitions, lock)
@@ -125,7 +127,7 @@ def plan_against(
     remote = read_remote(
         client, types, sensitivities=sensitivity_levels(definitions, types), portal_id=portal
     )
-    return plan(
+    made = plan(
         definitions,
         remote,
         lock,
@@ -134,3 +136,6 @@ def plan_against(
         created_at=created_at,
         api_version=client.api_version,
     )
+    if creates_by_type(made):  # one more request, only when the plan creates properties
+        check_quota(made, parse_limits(client.custom_property_limits()))
+    return made

@@ -109,7 +109,8 @@ def test_object_type_accepts_standard_and_custom(value: str) -> None:
 def test_object_type_rejects_unknown_names() -> None:
     diag = only(validate_document({"objectType": "contact"}))
     assert diag.path == "objectType"
-    assert "'contact': objectType must be contacts" in diag.message
+    assert "'contact': objectType must be a standard object type (contacts," in diag.message
+    assert "did you mean 'contacts'?" in diag.message
 
 
 def test_unknown_root_key_suggests_the_right_one() -> None:

@@ -145,7 +145,10 @@ def test_plan_cost_is_constant(sandbox: Sandbox, client: HubSpotClient, count: i
     assert [(c.object_type, c.name) for c in result.changes] == [("leads", "lead_note")]
     requests = sandbox.requests
     assert {r.method for r in requests} == {"GET"}
-    assert len(requests) == 1 + 2 * 2  # the portal, then properties + groups per object type
+    # the portal, then properties + groups per object type, then the custom-property limits
+    # (the plan creates a property)
+    assert len(requests) == 1 + 2 * 2 + 1
+    assert requests[-1].path == "/crm/limits/2026-03/custom-properties"
 
 
 def test_remote_errors_propagate(client: HubSpotClient) -> None:
