@@ -269,3 +269,65 @@ def outgoing_options(options: Any, api_version: str) -> Any:
         {"displayOrder": i, "hidden": False, **o} if isinstance(o, dict) else o
         for i, o in enumerate(options)
     ]
+
+
+#: The private-app scope each kind of call needs, per object type ``{o}`` (its name, or
+#: ``custom`` for a custom object): HubSpot accepts any one scope of a list (API-FACTS section
+#: 7; docs/hubspot-api.md, "Scopes"). Reads also accept the object's record scopes.
+SCOPES: Mapping[str, tuple[str, ...]] = {
+    "properties.read": ("crm.schemas.{o}.read", "crm.objects.{o}.read"),
+    "properties.write": ("crm.schemas.{o}.write",),
+    "records.read": ("crm.objects.{o}.read",),
+    "records.write": ("crm.objects.{o}.write",),
+    "limits.read": ("crm.objects.{o}.read", "crm.schemas.{o}.read"),
+}
+#: Object types whose scopes differ from ``SCOPES``: HubSpot has no lead schema scope.
+SCOPE_EXCEPTIONS: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("leads", "properties.read"): ("crm.objects.leads.read",),
+    ("leads", "properties.write"): ("crm.objects.leads.write",),
+}
+#: What is not confirmed about a scope, said with it.
+SCOPE_NOTES: Mapping[tuple[str, str], str] = {
+    ("leads", "properties.write"): (
+        "HubSpot documents no scope for writing lead properties; its spec lists only "
+        "crm.objects.leads.write, which is unconfirmed for property writes"
+    ),
+}
+_PATH = re.compile(
+    r"^/crm/(?:v3/(?P<area3>properties|objects)|(?P<area>properties|objects)/[^/]+)/(?P<t>[^/]+)"
+    r"(?P<rest>/.*)?$"
+)
+
+
+def scope_object(object_type: str) -> str:
+    """The object part of a scope name: ``contacts``, ``line_items``, or ``custom``."""
+    value = object_type.strip().lower()
+    names = {v: k for k, v in OBJECT_TYPE_IDS.items()}
+    if value in OBJECT_TYPE_IDS:
+        return value
+    return names.get(value, "custom")
+
+
+def scopes_for(object_type: str, need: str) -> tuple[tuple[str, ...], str | None]:
+    """The scopes (any one is enough) that ``need`` (a ``SCOPES`` key) takes for
+    ``object_type``, and what about them is unconfirmed (or None)."""
+    o = scope_object(object_type)
+    found = SCOPE_EXCEPTIONS.get((o, need)) or tuple(s.format(o=o) for s in SCOPES[need])
+    return found, SCOPE_NOTES.get((o, need))
+
+
+def scopes_for_request(method: str, path: str) -> tuple[str, tuple[str, ...], str | None] | None:
+    """What a request to ``path`` needs: (a description like "writing contacts properties",
+    the scopes, a note), or None when the path names no object type."""
+    match = _PATH.match(path.split("?", 1)[0])
+    if match is None:
+        return None
+    area = match.group("area3") or match.group("area")
+    object_type = match.group("t")
+    rest = match.group("rest") or ""
+    reads = method == "GET" or rest.endswith("/batch/read") or rest.endswith("/search")
+    kind = "properties" if area == "properties" else "records"
+    need = f"{kind}.{'read' if reads else 'write'}"
+    scopes, note = scopes_for(object_type, need)
+    what = f"{'reading' if reads else 'writing'} {object_type} {kind}"
+    return what, scopes, note

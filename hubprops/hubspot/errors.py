@@ -28,6 +28,7 @@ from hubprops.errors import (
     ServerError,
     ValidationFailed,
 )
+from hubprops.rules import scopes_for_request
 
 STATUS_PAGE = "https://status.hubspot.com"
 
@@ -96,6 +97,23 @@ def policy_name(body: dict[str, Any]) -> str:
     return "DAILY" if "daily" in message else "TEN_SECONDLY_ROLLING"
 
 
+def _scope_need(what: str, listed: list[str]) -> str:
+    """Which scope a 403 lacks: the one ``rules.SCOPES`` gives this call and object type
+    (with what is unconfirmed about it), and the ones HubSpot's answer listed."""
+    method, _, path = what.partition(" ")
+    known = scopes_for_request(method, path)
+    if known is None:
+        if listed:
+            return f"the token lacks scope {' or '.join(listed)}"
+        return "the token lacks a scope this call needs"
+    doing, scopes, note = known
+    text = f"the token lacks scope {' or '.join(scopes)} (needed for {doing})"
+    others = [s for s in listed if s not in scopes]
+    if others:
+        text += f"; HubSpot listed {' or '.join(others)}"
+    return f"{text}; {note}" if note else text
+
+
 def error_from_response(response: httpx.Response, what: str, *, attempts: int = 1) -> RemoteError:
     """The typed error for an error answer to ``what`` (e.g. ``PATCH /crm/v3/...``)."""
     scrub = _scrubber(response)
@@ -117,12 +135,7 @@ def error_from_response(response: httpx.Response, what: str, *, attempts: int = 
             **kw,
         )
     if status == 403:
-        scopes = required_scopes(body)
-        need = (
-            f"the token lacks scope {' or '.join(scopes)}"
-            if scopes
-            else "the token lacks a scope this call needs"
-        )
+        need = _scope_need(what, required_scopes(body))
         return PermissionDenied(
             f"HubSpot refused {what} (403): {need}. Add it to the private app's scopes "
             f"(Settings > Integrations > Private apps) and use the app's token. "

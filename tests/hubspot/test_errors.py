@@ -94,14 +94,19 @@ def test_403_names_the_missing_scope(mock_client: ClientFactory) -> None:
         client.create_property("contacts", {"name": "a"})
     message = str(info.value)
     assert message.startswith(f"HubSpot refused POST {PROPS} (403): ")
-    assert "the token lacks scope crm.schemas.contacts.write." in message
+    assert (
+        "the token lacks scope crm.schemas.contacts.write (needed for writing contacts "
+        "properties)." in message
+    )
     assert "Private apps" in message
     assert_no_token(info.value)
 
 
 def test_403_without_scope_list_still_says_what_to_do(mock_client: ClientFactory) -> None:
     client = mock_client(always(hubspot_error(403, "Forbidden")))
-    with pytest.raises(PermissionDenied, match="the token lacks a scope this call needs"):
+    with pytest.raises(PermissionDenied, match=r"lacks scope crm\.schemas\.contacts\.write \("):
+        PermissionDenied, match=r"lacks scope crm\.schemas\.contacts\.write \(needed"
+    ):
         client.archive_property("contacts", "a")
 
 
