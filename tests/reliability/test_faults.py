@@ -35,13 +35,15 @@ def definitions(folder: Path, suffix: str = "") -> Path:
     return folder
 
 
-def converge(sb: Sandbox, defs: Path, lockfile: LockFile, seed: int) -> list[str]:
+def converge(
+    sb: Sandbox, defs: Path, lockfile: LockFile, seed: int, api_version: str = "2026-03"
+) -> list[str]:
     """Plan and apply until a plan is empty, each round with a new client, as a user re-running
     ``hubprops apply`` would (a streak of faults may open the circuit breaker and end a round
     early: that round is partial and the next one resumes). Returns each round's status."""
     statuses: list[str] = []
     for round_ in range(6):
-        with sandbox_client(sb, retry=fast_retry(seed + round_)) as client:
+        with sandbox_client(sb, retry=fast_retry(seed + round_), api_version=api_version) as client:
             lock = lockfile.load()
             plan = make_plan(client, defs, lock)
             if not plan.has_changes:
@@ -52,14 +54,19 @@ def converge(sb: Sandbox, defs: Path, lockfile: LockFile, seed: int) -> list[str
     raise AssertionError(f"apply did not converge: {statuses}")
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_faults_and_lost_answers_converge_without_duplicates(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "api_version"), [(1, "2026-03"), (2, "2026-09"), (3, "v3")])
+def test_faults_and_lost_answers_converge_without_duplicates(
+    tmp_path: Path, seed: int, api_version: str
+) -> None:
+    """Each seed on another API version: 2026-09's batch answers (200 with errors) and v3's
+    (207) go through the same reconciliation."""
     sb = Sandbox(rate_limit=(100000, 10.0), fault_rate=0.2, lost_response_rate=0.2, seed=seed)
     lockfile = LockFile(tmp_path / "hubprops.lock.json")
     defs = definitions(tmp_path / "defs")
-    assert converge(sb, defs, lockfile, seed)  # at least one round ran
+    assert converge(sb, defs, lockfile, seed, api_version)  # at least one round ran
     definitions(defs, " v2")  # now every property is an update (options grow: not destructive)
-    assert converge(sb, defs, lockfile, seed)
+    assert converge(sb, defs, lockfile, seed, api_version)
+    assert {r.api_version for r in sb.requests} == {api_version}
 
     lost = [r for r in sb.requests if r.lost]
     faults = [r for r in sb.requests if r.status >= 500]
