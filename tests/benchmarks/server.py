@@ -25,6 +25,11 @@ from typing import Any
 from hubprops.sandbox import Sandbox, SandboxHTTPServer
 
 
+class _QuietServer(SandboxHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client killed mid-request (the reliability kills) resets its socket: not news."""
+
+
 def _stats(sb: Sandbox) -> dict[str, Any]:
     log = sb.requests
     return {
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         lost_response_rate=args.lost_rate,
         seed=args.seed,
     )
-    server = SandboxHTTPServer(sb, "127.0.0.1", 0)
+    server = _QuietServer(sb, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     print(json.dumps({"url": server.url, "portal_id": sb.portal_id}), flush=True)
