@@ -32,6 +32,8 @@ def _report(capsys: pytest.CaptureFixture[str], title: str, figures: Figures) ->
     assert figures.duplicated == 0
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_fault_runs(
     tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -47,6 +49,7 @@ def test_fault_runs(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_kill_runs(
     tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
