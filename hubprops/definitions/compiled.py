@@ -114,9 +114,7 @@ class _Compiler:
             if key in _ANNOTATIONS or key in ("then", "else"):
                 continue
             checks.append(self.keyword(key, value, schema))
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(check(v) for check in checks)
+        return _all_of(checks)
 
     def keyword(self, key: str, value: Any, schema: Mapping[str, Any]) -> Check:
         simple = _SIMPLE.get(key)
@@ -145,11 +143,19 @@ class _Compiler:
             if "prefixItems" in schema:
                 raise Unsupported("prefixItems")
             each = self.compile(value)
-            return lambda v: not isinstance(v, list) or all(each(item) for item in v)
+
+            def items(v: Any) -> bool:
+                if isinstance(v, list):
+                    for item in v:
+                        if not each(item):
+                            return False
+                return True
+
+            return items
         if key in ("allOf", "anyOf", "oneOf"):
             branches = [self.compile(sub) for sub in value]
             if key == "allOf":
-                return lambda v: all(check(v) for check in branches)
+                return _all_of(branches)
             if key == "anyOf":
                 return lambda v: any(check(v) for check in branches)
             return lambda v: sum(1 for check in branches if check(v)) == 1
@@ -164,17 +170,44 @@ class _Compiler:
         raise Unsupported(key)
 
 
+def _all_of(checks: list[Check]) -> Check:
+    if not checks:
+        return lambda v: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v: first(v) and second(v)
+
+    def every(v: Any) -> bool:  # a loop: faster than all() over a generator
+        for check in checks:  # noqa: SIM110
+            if not check(v):
+                return False
+        return True
+
+    return every
+
+
 def _type(value: Any) -> Check:
     names = [value] if isinstance(value, str) else list(value)
     tests = [_TYPES[n] for n in names]
+    if len(tests) == 1:
+        return tests[0]
     return lambda v: any(test(v) for test in tests)
 
 
 def _enum(value: Any) -> Check:
+    if all(isinstance(option, str) for option in value):  # the usual case: a set lookup
+        strings = frozenset(value)
+        return lambda v: isinstance(v, str) and v in strings
     return lambda v: any(_equal(v, option) for option in value)
 
 
 def _const(value: Any) -> Check:
+    if isinstance(value, str):
+        return lambda v: isinstance(v, str) and v == value
+    if isinstance(value, bool):
+        return lambda v: v is value
     return lambda v: _equal(v, value)
 
 
