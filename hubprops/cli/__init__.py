@@ -22,12 +22,16 @@ EXIT_USAGE = 1
 #: command name -> module under hubprops.cli holding a click command of the same name.
 COMMANDS: dict[str, str] = {
     "validate": "validate",
+    "lint": "lint",
     "plan": "plan",
     "show": "show",
     "apply": "apply",
     "status": "status",
     "pull": "pull",
     "drift": "drift",
+    "fmt": "fmt",
+    "init": "init",
+    "diff": "diff",
     "sandbox": "sandbox",
     "serve": "serve",
 }

@@ -26,6 +26,7 @@ from hubprops.cli._common import (
     open_client,
     remote_options,
 )
+from hubprops.cli.lint import lint_gate
 from hubprops.definitions.loader import load_definitions
 from hubprops.errors import ConfigError, HubpropsError
 from hubprops.lock.file import DEFAULT_LOCK_PATH, load_lock
@@ -44,6 +45,7 @@ FORMATS = ("text", "json", "markdown")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes.")
 @click.option("--prune", is_flag=True, help="Archive what the lock records but no longer defined.")
 @click.option("--allow-destructive", is_flag=True, help="Include changes that may lose data.")
+@click.option("--no-lint", is_flag=True, help="Skip the error-level lint rules of hubprops.toml.")
 @lock_option("Lock file: what hubprops manages in each portal.")
 @remote_options
 @error_boundary
@@ -55,12 +57,15 @@ def plan(
     detailed_exitcode: bool,
     prune: bool,
     allow_destructive: bool,
+    no_lint: bool,
     lock_path: str,
     remote: RemoteOptions,
 ) -> int:
     """Show what apply would change in HubSpot, and save it with -o."""
     options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
     try:
+        if not no_lint:
+            lint_gate(directory, lock_path)
         made = _make_plan(directory, lock_path, options, remote)
         if out:
             _save(out, made)

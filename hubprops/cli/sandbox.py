@@ -12,7 +12,11 @@ from hubprops.cli._common import EXIT_OK, error_boundary
 from hubprops.errors import ConfigError
 
 
-def _rate(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, float]:
+def _rate(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[int, float] | None:
+    if value is None:
+        return None
     count, _, seconds = value.partition("/")
     try:
         parsed = (int(count), float(seconds))
@@ -37,12 +41,50 @@ def _rate(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, 
 )
 @click.option(
     "--rate-limit",
-    default="100/10",
-    show_default=True,
+    default=None,
     callback=_rate,
-    help="Rolling window N/SECONDS (TEN_SECONDLY_ROLLING).",
+    help="Rolling window N/SECONDS (TEN_SECONDLY_ROLLING); default: the tier's, else 100/10.",
 )
-@click.option("--daily-limit", type=click.IntRange(min=1), default=None, help="Daily cap.")
+@click.option(
+    "--daily-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Daily cap (default: the tier's, else none).",
+)
+@click.option(
+    "--tier",
+    type=click.Choice(["free", "starter", "professional", "enterprise", "api-add-on"]),
+    default=None,
+    help="HubSpot tier: sets the rate limit, daily limit and custom-property quota.",
+)
+@click.option(
+    "--custom-property-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Custom properties per object type (default: the tier's, else 1000).",
+)
+@click.option(
+    "--keep-display-order-minus-one",
+    is_flag=True,
+    help="Keep displayOrder -1 as given (HubSpot rewrites it to the last position).",
+)
+@click.option(
+    "--custom-object",
+    "custom_objects",
+    multiple=True,
+    help="Declare a custom object type NAME (2-N, p{portalId}_NAME); repeatable.",
+)
+@click.option(
+    "--scopes",
+    default=None,
+    help="Comma list of the scopes every token has (default: all; else 403 MISSING_SCOPES).",
+)
+@click.option(
+    "--records",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Seed each object type with N records (kept in --state).",
+)
 @click.option(
     "--latency", type=click.FloatRange(min=0), default=0.0, help="Delay per request, in ms."
 )
@@ -72,8 +114,14 @@ def sandbox(
     host: str,
     port: int,
     state_file: str | None,
-    rate_limit: tuple[int, float],
+    rate_limit: tuple[int, float] | None,
     daily_limit: int | None,
+    tier: str | None,
+    custom_property_limit: int | None,
+    keep_display_order_minus_one: bool,
+    custom_objects: tuple[str, ...],
+    scopes: str | None,
+    records: int,
     latency: float,
     fault_rate: float,
     lost_rate: float,
@@ -83,22 +131,32 @@ def sandbox(
     retry_after: bool,
     empty: bool,
 ) -> int:
-    """Run a local HubSpot CRM Properties API (no account needed)."""
+    """Run a local HubSpot CRM API: properties, records search (no account needed)."""
     from hubprops.sandbox import Sandbox, SandboxHTTPServer
 
-    emulator = Sandbox(
-        state_file=state_file,
-        portal_id=portal_id,
-        token=token,
-        rate_limit=rate_limit,
-        daily_limit=daily_limit,
-        latency_ms=latency,
-        fault_rate=fault_rate,
-        lost_response_rate=lost_rate,
-        seed=seed,
-        seed_data=not empty,
-        retry_after=retry_after,
-    )
+    scope_list = None if scopes is None else [s.strip() for s in scopes.split(",") if s.strip()]
+    try:
+        emulator = Sandbox(
+            state_file=state_file,
+            portal_id=portal_id,
+            token=token,
+            rate_limit=rate_limit,
+            daily_limit=daily_limit,
+            latency_ms=latency,
+            fault_rate=fault_rate,
+            lost_response_rate=lost_rate,
+            seed=seed,
+            seed_data=not empty,
+            retry_after=retry_after,
+            tier=tier,
+            custom_property_limit=custom_property_limit,
+            keep_display_order_minus_one=keep_display_order_minus_one,
+            custom_objects=custom_objects,
+            scopes=scope_list,
+            records=records,
+        )
+    except ValueError as exc:
+        raise ConfigError(f"hubprops sandbox: {exc}") from None
     try:
         server = SandboxHTTPServer(emulator, host, port)
     except OSError as exc:

@@ -46,6 +46,9 @@ class LockedProperty(BaseModel):
     sha256: str
     created_by_hubprops: bool = False
     hubspot_defined: bool = False
+    #: Option value -> label as last applied, for enumerations; what lint's option-value-renamed
+    #: compares with (apply does not write it yet; None when not recorded).
+    options: dict[str, str] | None = None
 
 
 class LockedGroup(BaseModel):

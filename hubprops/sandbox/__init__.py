@@ -1,5 +1,6 @@
-"""A local emulator of HubSpot's CRM Properties v3 API: what ``--sandbox`` runs against, what
-integration tests use, and what ``hubprops sandbox`` serves on loopback.
+"""A local emulator of HubSpot's CRM Properties API (v3 and the date versions) with searchable
+records: what ``--sandbox`` runs against, what integration tests use, and what
+``hubprops sandbox`` serves on loopback.
 
 Public API::
 
@@ -14,9 +15,14 @@ independent reading of HubSpot's behaviour; docs/sandbox.md is the user's guide.
 
 Endpoints: ``/crm/v3/properties/{objectType}`` list/create, ``/{name}`` read/PATCH/DELETE,
 ``/batch/create|read|archive``, ``/groups`` and ``/groups/{name}`` (the same under
-``/crm/properties/YYYY-MM/``), ``GET /account-info/v3/details`` and
-``GET /crm/v3/limits/custom-properties``. Object types: contacts (0-1), companies (0-2),
-deals (0-3), tickets (0-5), leads (0-136); custom object types are not emulated (400).
+``/crm/properties/{2025-09,2026-03,2026-09}[-beta]/``, with each version's differences, see
+``versions.py``; other versions are 404), ``/account-info/{v3|version}/details`` and
+``.../api-usage/daily/private-apps``, ``/crm/v3/limits/custom-properties`` and
+``/crm/limits/{version}/custom-properties``, and records at ``/crm/v3/objects/{objectType}/``
+and ``/crm/objects/{version}/{objectType}/`` (``search``, ``batch/read``, ``batch/update``).
+Object types: every standard one by name or ``0-N`` id (``objecttypes.py``), and custom
+objects by ``2-N`` or ``p{portalId}_{name}``. Scopes (403 MISSING_SCOPES), tiers, the
+custom-property quota and displayOrder -1 rewriting: see docs/sandbox.md.
 
 Where HubSpot is undocumented ([UNCONFIRMED] in API-FACTS), the sandbox is strict:
 
@@ -48,8 +54,9 @@ Error messages are the sandbox's own words; clients must key on status and categ
 
 from __future__ import annotations
 
-from hubprops.sandbox.core import LoggedRequest, Sandbox, SandboxResponse
+from hubprops.sandbox.core import Sandbox
 from hubprops.sandbox.http import RunningServer, SandboxHTTPServer, serve
+from hubprops.sandbox.responses import LoggedRequest, SandboxResponse
 
 #: The base URL to pair with ``Sandbox.transport()``; ``.invalid`` never resolves.
 SANDBOX_BASE_URL = "http://sandbox.hubprops.invalid"

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from hubprops.sandbox.errors import OBJECT_NOT_FOUND, ApiError, detail, invalid
-from hubprops.sandbox.store import SENSITIVITIES, Store, resolve_object_type
+from hubprops.sandbox.store import SENSITIVITIES, Store
+from hubprops.sandbox.versions import V3, ApiVersion
 
 
 def _inputs(body: Any, max_batch: int, what: str) -> list[Any]:
@@ -63,7 +64,7 @@ def _response(
 
 
 def batch_create(
-    store: Store, object_type: str, body: Any, max_batch: int
+    store: Store, object_type: str, body: Any, max_batch: int, version: ApiVersion = V3
 ) -> tuple[int, dict[str, Any]]:
     """``{inputs: [PropertyCreate]}`` -> (201 or 207, batch response)."""
     store.list_properties(object_type)  # unknown object type: 400 before anything else
@@ -72,7 +73,7 @@ def batch_create(
     errors: list[dict[str, Any]] = []
     for item in _inputs(body, max_batch, "batch create"):
         try:
-            results.append(store.create_property(object_type, item))
+            results.append(store.create_property(object_type, item, version))
         except ApiError as exc:
             name = item.get("name") if isinstance(item, dict) else None
             errors.append(exc.batch_item(name if isinstance(name, str) else ""))
@@ -120,7 +121,7 @@ def batch_read(
 def batch_archive(store: Store, object_type: str, body: Any, max_batch: int) -> None:
     """``{inputs: [{name}]}`` -> archive every active one (204 whatever their prior state)."""
     names = _names(_inputs(body, max_batch, "batch archive"))
-    active = store.objects[resolve_object_type(object_type)]["properties"]
+    active = store.objects[store.resolve(object_type)]["properties"]
     present = [n for n in dict.fromkeys(names) if n in active]
     for name in present:
         store.check_archivable(object_type, name)

@@ -9,25 +9,34 @@ and the lost-response draw for committed mutating requests.
 
 from __future__ import annotations
 
-import copy
 import hmac
-import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from hubprops.sandbox.direct import DirectAccess
 from hubprops.sandbox.errors import INVALID_AUTHENTICATION, ApiError, rate_limit_body
 from hubprops.sandbox.faults import Faults
+from hubprops.sandbox.objecttypes import ObjectTypes
 from hubprops.sandbox.ratelimit import RateLimiter
-from hubprops.sandbox.routes import dispatch, is_mutating
+from hubprops.sandbox.records import RecordStore
+from hubprops.sandbox.responses import (
+    LoggedRequest,
+    SandboxResponse,
+    gateway_fault,
+    json_response,
+)
+from hubprops.sandbox.routes import Context, dispatch, is_mutating
+from hubprops.sandbox.scopes import granted, missing_scopes_body, required, token_key
 from hubprops.sandbox.seed import seed_objects
-from hubprops.sandbox.state import load_state, save_state
-from hubprops.sandbox.store import Store, resolve_object_type
+from hubprops.sandbox.state import LoadedState, load_state, save_state
+from hubprops.sandbox.store import CUSTOM_PROPERTY_LIMIT, Store
+from hubprops.sandbox.tiers import TIERS
+from hubprops.sandbox.versions import version_of
 
 if TYPE_CHECKING:
     import httpx
@@ -36,51 +45,15 @@ AUTH_MESSAGE = (
     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
     "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
 )
-_GATEWAY_HTML = "<html><body><h1>{status} {reason}</h1></body></html>"
-_REASONS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
-
-
-@dataclass(frozen=True)
-class SandboxResponse:
-    """One answer. ``lost`` means: the request was committed, but the client must see a
-    dropped connection instead of this response."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    lost: bool = False
-
-
-@dataclass(frozen=True)
-class LoggedRequest:
-    """One request the sandbox received (401, 429 and injected faults included).
-
-    ``time`` is the sandbox clock at arrival; ``lost`` marks a committed, unanswered request.
-    """
-
-    method: str
-    path: str
-    query: dict[str, str]
-    status: int
-    time: float
-    lost: bool = False
-
-
-def _json_response(status: int, payload: Any, headers: dict[str, str]) -> SandboxResponse:
-    if payload is None:
-        return SandboxResponse(status, headers, b"")
-    body = json.dumps(payload).encode("utf-8")
-    return SandboxResponse(
-        status, {**headers, "Content-Type": "application/json;charset=utf-8"}, body
-    )
-
-
 #: The portal id of a sandbox made without one (and without a state file that names one).
 DEFAULT_PORTAL_ID = 12345678
 
 
-class Sandbox:
-    """A HubSpot CRM Properties v3 emulator. See ``hubprops.sandbox`` for the full story."""
+SEARCH_LIMIT_MESSAGE = "You have reached your secondly limit."
+
+
+class Sandbox(DirectAccess):
+    """A HubSpot CRM emulator. See ``hubprops.sandbox`` for the full story."""
 
     def __init__(
         self,
@@ -88,7 +61,7 @@ class Sandbox:
         state_file: str | Path | None = None,
         portal_id: int | None = None,
         token: str | None = None,
-        rate_limit: tuple[int, float] = (100, 10.0),
+        rate_limit: tuple[int, float] | None = None,
         daily_limit: int | None = None,
         latency_ms: float = 0.0,
         fault_rate: float = 0.0,
@@ -101,6 +74,14 @@ class Sandbox:
         now: Callable[[], datetime] | None = None,
         retry_after: bool = False,
         reserve_archived_names: bool = False,
+        tier: str | None = None,
+        custom_property_limit: int | None = None,
+        keep_display_order_minus_one: bool = False,
+        custom_objects: Iterable[str] = (),
+        scopes: Iterable[str] | None = None,
+        token_scopes: Mapping[str, Iterable[str]] | None = None,
+        records: int = 0,
+        search_rate_limit: tuple[int, float] = (5, 1.0),
     ) -> None:
         self.state_file = Path(state_file) if state_file is not None else None
         self.latency_ms = latency_ms
@@ -110,24 +91,50 @@ class Sandbox:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._log: list[LoggedRequest] = []
+        plan = TIERS[tier] if tier is not None else None
+        if rate_limit is None:
+            rate_limit = (plan.per_ten_seconds, 10.0) if plan else (100, 10.0)
+        if daily_limit is None and plan is not None:
+            daily_limit = plan.daily
+        if custom_property_limit is None:
+            custom_property_limit = plan.custom_properties if plan else CUSTOM_PROPERTY_LIMIT
+        self.tier = tier
         self.limiter = RateLimiter(
             rate_limit[0], rate_limit[1], daily_limit, clock, retry_after=retry_after
         )
+        self._search_rate = search_rate_limit
+        self._search_limiters: dict[str, RateLimiter] = {}
         self.faults = Faults(fault_rate, lost_response_rate, seed)
-        saved_portal: int | None = None
-        if self.state_file is not None and self.state_file.exists():
-            objects, last_ms, saved_portal = load_state(self.state_file)
+        self.record_seed = seed
+        from_file = self.state_file is not None and self.state_file.exists()
+        if self.state_file is not None and from_file:
+            loaded = load_state(self.state_file)
         else:
-            objects, last_ms = (seed_objects() if seed_data else {}), 0
+            loaded = LoadedState(seed_objects() if seed_data else {})
         # A portal keeps its id across restarts: an explicit portal_id wins, else the state
         # file's, else the default. (Plans record the portal id; apply refuses another one.)
-        self.portal_id: int = portal_id or saved_portal or DEFAULT_PORTAL_ID
+        self.portal_id: int = portal_id or loaded.portal_id or DEFAULT_PORTAL_ID
         self.store = Store(
-            objects,
+            loaded.objects,
             now=now or (lambda: datetime.now(timezone.utc)),
             reserve_archived_names=reserve_archived_names,
-            last_stamp_ms=last_ms,
+            last_stamp_ms=loaded.last_stamp_ms,
+            types=ObjectTypes(self.portal_id, loaded.custom_objects),
+            default_groups=seed_data or from_file,
+            rewrite_minus_one=not keep_display_order_minus_one,
+            property_limit=custom_property_limit,
         )
+        for name in custom_objects:
+            self.store.add_custom_object(name)
+        self.records = RecordStore(loaded.records)
+        self.store.on_archive = self.records.drop_property
+        self._all_scopes = scopes is None
+        self._scopes = frozenset(scopes or ())
+        self._token_scopes = dict(loaded.token_scopes)
+        for raw, granted_scopes in (token_scopes or {}).items():
+            self._token_scopes[token_key(raw)] = list(granted_scopes)
+        if records:
+            self.seed_records(records)
 
     # -- fronts -----------------------------------------------------------------------------
 
@@ -153,17 +160,44 @@ class Sandbox:
         with self._lock:
             response = self._handle_locked(method, path, dict(query), headers, body)
             self._log.append(
-                LoggedRequest(method, path, dict(query), response.status, arrived, response.lost)
+                LoggedRequest(
+                    method,
+                    path,
+                    dict(query),
+                    response.status,
+                    arrived,
+                    response.lost,
+                    version_of(path.rstrip("/")),
+                )
             )
         return response
 
-    def _authorized(self, headers: Mapping[str, str]) -> bool:
+    def _bearer(self, headers: Mapping[str, str]) -> str | None:
+        """The accepted bearer token, or None (401)."""
         value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
         scheme, _, given = value.partition(" ")
         given = given.strip()
         if scheme.lower() != "bearer" or not given:
-            return False
-        return self._token is None or hmac.compare_digest(given, self._token)
+            return None
+        if self._token is not None and not hmac.compare_digest(given, self._token):
+            return None
+        return given
+
+    def _missing_scopes(self, token: str, method: str, path: str) -> list[str] | None:
+        """The scopes a request needs when the token has none of them, else None."""
+        need = required(method, path, self.store.types)
+        key = token_key(token)
+        if need is None or (self._all_scopes and key not in self._token_scopes):
+            return None
+        have = frozenset(self._token_scopes.get(key, self._scopes))
+        return None if granted(need, have) else need
+
+    def _search_admit(self, token: str) -> bool:
+        key = token_key(token)
+        if key not in self._search_limiters:
+            count, seconds = self._search_rate
+            self._search_limiters[key] = RateLimiter(count, seconds, None, self._clock)
+        return self._search_limiters[key].admit() is None
 
     def _handle_locked(
         self,
@@ -175,51 +209,58 @@ class Sandbox:
     ) -> SandboxResponse:
         cid = str(uuid.uuid4())
         base = {"X-HubSpot-Correlation-Id": cid}
-        if not self._authorized(headers):
+        token = self._bearer(headers)
+        if token is None:
             error = ApiError(401, AUTH_MESSAGE, category=INVALID_AUTHENTICATION)
-            return _json_response(401, error.body(cid), {**base, **self.limiter.headers()})
+            return json_response(401, error.body(cid), {**base, **self.limiter.headers()})
+        need = self._missing_scopes(token, method, path)
+        if need is not None:
+            return json_response(403, missing_scopes_body(need, cid), base)
+        if path.rstrip("/").endswith("/search") and not self._search_admit(token):
+            limited = {**rate_limit_body("SECONDLY", cid), "message": SEARCH_LIMIT_MESSAGE}
+            return json_response(429, limited, base)
         policy = self.limiter.admit()
         if policy is not None:
             limits = self.limiter.headers(rejected_by=policy)
-            return _json_response(429, rate_limit_body(policy, cid), {**base, **limits})
+            return json_response(429, rate_limit_body(policy, cid), {**base, **limits})
         base.update(self.limiter.headers())
         fault = self.faults.server_error()
         if fault is not None:
-            return self._fault(fault, cid, base)
+            return gateway_fault(fault, cid, base)
         mutating = is_mutating(method, path)
         try:
-            status, payload = dispatch(
+            ctx = Context(
                 self.store,
-                method,
-                path,
-                query,
-                body,
-                portal_id=self.portal_id,
-                max_batch=self.max_batch,
+                self.records,
+                self.portal_id,
+                self.max_batch,
+                self.limiter.daily_limit,
+                self.limiter.day_count,
             )
+            status, payload = dispatch(ctx, method, path, query, body)
         except ApiError as exc:
-            return _json_response(exc.status, exc.body(cid), base)
+            return json_response(exc.status, exc.body(cid), base)
         committed = mutating and status in (200, 201, 204, 207)
         if committed:
             self._persist()
-        response = _json_response(status, payload, base)
+        response = json_response(status, payload, base)
         if committed and self.faults.lose_response():
             return SandboxResponse(response.status, response.headers, response.body, lost=True)
         return response
 
-    @staticmethod
-    def _fault(status: int, cid: str, headers: dict[str, str]) -> SandboxResponse:
-        reason = _REASONS[status]
-        if status == 503:
-            body = {"status": "error", "message": reason, "correlationId": cid}
-            return _json_response(status, body, headers)
-        html = _GATEWAY_HTML.format(status=status, reason=reason).encode("utf-8")
-        return SandboxResponse(status, {**headers, "Content-Type": "text/html"}, html)
-
     def _persist(self) -> None:
         if self.state_file is not None:
             save_state(
-                self.state_file, self.portal_id, self.store.objects, self.store.last_stamp_ms
+                self.state_file,
+                LoadedState(
+                    self.store.objects,
+                    self.store.last_stamp_ms,
+                    self.portal_id,
+                    self.store.types.declared(),
+                    self.records.data,
+                    self._token_scopes,
+                ),
+                self.records,
             )
 
     # -- request log ------------------------------------------------------------------------
@@ -234,54 +275,3 @@ class Sandbox:
         """Forget the request log (not the rate-limit window)."""
         with self._lock:
             self._log.clear()
-
-    # -- direct access for tests and seeding ------------------------------------------------
-
-    def properties(self, object_type: str, archived: bool = False) -> list[dict[str, Any]]:
-        """Copies of the active (or archived) properties of every sensitivity, in list order."""
-        with self._lock:
-            return copy.deepcopy(self.store.list_properties(object_type, archived=archived))
-
-    def groups(self, object_type: str) -> list[dict[str, Any]]:
-        """Copies of the active groups, in list order."""
-        with self._lock:
-            return copy.deepcopy(self.store.list_groups(object_type))
-
-    def put_property(self, object_type: str, prop: Mapping[str, Any]) -> dict[str, Any]:
-        """Create or overwrite an active property with no validation (as someone editing it
-        in HubSpot's UI would, or to add HubSpot-defined ones). Missing fields keep their old
-        value, or get a custom property's server defaults; updatedAt moves unless given."""
-        with self._lock:
-            new = self.store.put_property(object_type, copy.deepcopy(dict(prop)))
-            self._persist()
-            return copy.deepcopy(new)
-
-    def delete_property(self, object_type: str, name: str) -> None:
-        """Purge a property, active and archived copies (no API does this on HubSpot)."""
-        with self._lock:
-            obj = self.store.objects[resolve_object_type(object_type)]
-            obj["properties"].pop(name, None)
-            obj["archived"] = [p for p in obj["archived"] if p["name"] != name]
-            self._persist()
-
-    def put_group(self, object_type: str, group: Mapping[str, Any]) -> dict[str, Any]:
-        """Create or overwrite a group with no validation (displayOrder -1 when missing)."""
-        with self._lock:
-            obj = self.store.objects[resolve_object_type(object_type)]
-            name = group["name"]
-            current = obj["groups"].get(name) or {
-                "name": name,
-                "label": name,
-                "displayOrder": -1,
-                "archived": False,
-            }
-            new = {**current, **copy.deepcopy(dict(group))}
-            obj["groups"][name] = new
-            self._persist()
-            return copy.deepcopy(new)
-
-    def delete_group(self, object_type: str, name: str) -> None:
-        """Remove a group outright, even if properties still use it."""
-        with self._lock:
-            self.store.objects[resolve_object_type(object_type)]["groups"].pop(name, None)
-            self._persist()

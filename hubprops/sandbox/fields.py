@@ -137,10 +137,13 @@ def check_name(name: str, field: str = "name") -> list[dict[str, Any]]:
     return []
 
 
-def check_options(raw: list[Any], problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def check_options(
+    raw: list[Any], problems: list[dict[str, Any]], strict: bool = False
+) -> list[dict[str, Any]]:
     """Checked options with HubSpot's defaults, sorted as HubSpot returns them.
 
-    A missing displayOrder becomes the option's position; -1 sorts after the others.
+    A missing displayOrder becomes the option's position; -1 sorts after the others. With
+    ``strict`` (the date-versioned APIs) displayOrder and hidden are required instead.
     """
     if len(raw) > MAX_OPTIONS:
         problems.append(detail(f"at most {MAX_OPTIONS} options are allowed", "options"))
@@ -156,6 +159,9 @@ def check_options(raw: list[Any], problems: list[dict[str, Any]]) -> list[dict[s
         problems.extend(found)
         for key in ("label", "value"):
             if not opt.get(key):
+                problems.append(detail(f"option {key} is required", f"{where}{key}", "REQUIRED"))
+        for key in ("displayOrder", "hidden") if strict and isinstance(item, dict) else ():
+            if key not in opt:
                 problems.append(detail(f"option {key} is required", f"{where}{key}", "REQUIRED"))
         value = opt.get("value", "")
         if value and value in seen:

@@ -46,6 +46,11 @@ class RateLimiter:
         if self._day_start is None or now - self._day_start >= DAY_SECONDS:
             self._day_start, self._day_count = now, 0
 
+    @property
+    def day_count(self) -> int:
+        """Requests counted today."""
+        return self._day_count
+
     def admit(self) -> str | None:
         """Count one request, or return the policy that rejects it (``TEN_SECONDLY_ROLLING``
         or ``DAILY``) without counting it."""

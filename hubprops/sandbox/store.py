@@ -16,44 +16,17 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from hubprops.sandbox.errors import (
-    OBJECT_ALREADY_EXISTS,
-    ApiError,
-    detail,
-    invalid,
-    not_found,
-)
+from hubprops.sandbox.errors import OBJECT_ALREADY_EXISTS, ApiError, detail, invalid, not_found
 from hubprops.sandbox.fields import PROPERTY_DEFAULTS
-from hubprops.sandbox.validation import (
-    check_group_create,
-    check_group_update,
-    check_property_create,
-    check_property_update,
-)
+from hubprops.sandbox.groups import GroupsMixin
+from hubprops.sandbox.objecttypes import ObjectTypes
+from hubprops.sandbox.validation import check_property_create, check_property_update
+from hubprops.sandbox.versions import V3, ApiVersion
 
-#: name -> (objectTypeId, singular label, plural label).
-OBJECT_TYPES: dict[str, tuple[str, str, str]] = {
-    "contacts": ("0-1", "Contact", "Contacts"),
-    "companies": ("0-2", "Company", "Companies"),
-    "deals": ("0-3", "Deal", "Deals"),
-    "tickets": ("0-5", "Ticket", "Tickets"),
-    "leads": ("0-136", "Lead", "Leads"),
-}
-_BY_ID = {v[0]: k for k, v in OBJECT_TYPES.items()}
 SENSITIVITIES = ("non_sensitive", "sensitive", "highly_sensitive")
 MAX_UNIQUE = 10
 CUSTOM_PROPERTY_LIMIT = 1000
 USER_ID = "9586504"
-
-
-def resolve_object_type(value: str) -> str:
-    """``contacts`` or ``0-1`` -> ``contacts``; anything else is HubSpot's 400."""
-    key = value.lower()
-    if key in OBJECT_TYPES:
-        return key
-    if key in _BY_ID:
-        return _BY_ID[key]
-    raise invalid(f"Unable to infer object type from: {value}")
 
 
 def _order(name: str) -> str:
@@ -66,13 +39,22 @@ def format_time(moment: datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
-def empty_object() -> dict[str, Any]:
+def empty_object(groups: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The state of one object type: active properties by name, archived copies, groups."""
-    return {"properties": {}, "archived": [], "groups": {}}
+    made = {
+        name: {"name": name, "label": label, "displayOrder": i, "archived": False}
+        for i, (name, label) in enumerate(groups or [])
+    }
+    return {"properties": {}, "archived": [], "groups": made}
 
 
-class Store:
-    """Properties and groups of every standard object type, with HubSpot's rules."""
+class Store(GroupsMixin):
+    """Properties and groups of every object type, with HubSpot's rules.
+
+    ``rewrite_minus_one``: a property written with displayOrder -1 (or none) gets a real
+    position, last in its group (highest + 1), as live HubSpot does. ``property_limit``: the
+    most custom properties one object type may hold (a create beyond it is a 400).
+    """
 
     def __init__(
         self,
@@ -81,11 +63,40 @@ class Store:
         now: Callable[[], datetime],
         reserve_archived_names: bool = False,
         last_stamp_ms: int = 0,
+        types: ObjectTypes | None = None,
+        default_groups: bool = False,
+        rewrite_minus_one: bool = False,
+        property_limit: int = CUSTOM_PROPERTY_LIMIT,
     ) -> None:
-        self.objects = {ot: objects.get(ot) or empty_object() for ot in OBJECT_TYPES}
+        self.types = types or ObjectTypes(0)
+        self.objects: dict[str, dict[str, Any]] = {}
+        for t in self.types.all():
+            self.objects[t.key] = objects.get(t.key) or empty_object(
+                t.default_groups() if default_groups else None
+            )
         self._now = now
         self.reserve_archived_names = reserve_archived_names
         self.last_stamp_ms = last_stamp_ms
+        self.rewrite_minus_one = rewrite_minus_one
+        self.property_limit = property_limit
+        #: Called with (object type key, property name) when a property is archived.
+        self.on_archive: Callable[[str, str], None] | None = None
+
+    def add_custom_object(self, name: str, default_groups: bool = True) -> str:
+        """Declare a custom object type (idempotent) -> its key ``p{portal}_{name}``."""
+        made = self.types.add_custom(name)
+        if made.key not in self.objects:
+            self.objects[made.key] = empty_object(made.default_groups() if default_groups else None)
+        return made.key
+
+    def resolve(self, object_type: str) -> str:
+        """The store key of an object type given by name or id (400 if unknown)."""
+        return self.types.resolve(object_type).key
+
+    @staticmethod
+    def order_key(name: str) -> str:
+        """The list order of a name: a hash, stable but unrelated to creation order."""
+        return _order(name)
 
     # -- time -------------------------------------------------------------------------------
 
@@ -103,7 +114,7 @@ class Store:
     # -- properties -------------------------------------------------------------------------
 
     def _obj(self, object_type: str) -> dict[str, Any]:
-        return self.objects[resolve_object_type(object_type)]
+        return self.objects[self.resolve(object_type)]
 
     def list_properties(
         self, object_type: str, *, archived: bool = False, sensitivity: str | None = None
@@ -137,10 +148,31 @@ class Store:
                 [detail(f"no property group named '{group}'", "groupName", "INVALID_GROUP")],
             )
 
-    def create_property(self, object_type: str, body: Any) -> dict[str, Any]:
+    def _last_position(self, obj: dict[str, Any], group: str, skip: str = "") -> int:
+        orders: list[int] = [
+            p.get("displayOrder", -1)
+            for p in obj["properties"].values()
+            if p["groupName"] == group and p["name"] != skip
+        ]
+        return max([-1, *orders]) + 1
+
+    def _check_limit(self, obj: dict[str, Any]) -> None:
+        used = sum(1 for p in obj["properties"].values() if not p.get("hubspotDefined"))
+        if used >= self.property_limit:
+            raise invalid(
+                f"You have reached the limit of {self.property_limit} custom properties for "
+                "this object type",
+                [detail("custom property limit reached", "name", "LIMIT")],
+                sub_category="PropertyValidationError.MAX_PROPERTIES_EXCEEDED",
+                context={"limit": [str(self.property_limit)]},
+            )
+
+    def create_property(
+        self, object_type: str, body: Any, version: ApiVersion = V3
+    ) -> dict[str, Any]:
         """PropertyCreate -> the stored Property (server defaults added); 409 if it exists."""
         obj = self._obj(object_type)
-        prop = check_property_create(body)
+        prop = check_property_create(body, version)
         name = prop["name"]
         if name in obj["properties"]:
             raise ApiError(
@@ -164,6 +196,9 @@ class Store:
                     f"An object type can have at most {MAX_UNIQUE} properties with hasUniqueValue",
                     [detail("too many unique-value properties", "hasUniqueValue", "LIMIT")],
                 )
+        self._check_limit(obj)
+        if self.rewrite_minus_one and prop["displayOrder"] == -1:
+            prop["displayOrder"] = self._last_position(obj, prop["groupName"])
         prop.update(self._server_fields())
         obj["properties"][name] = prop
         return prop
@@ -195,13 +230,17 @@ class Store:
         active[prop["name"]] = new
         return new
 
-    def update_property(self, object_type: str, name: str, body: Any) -> dict[str, Any]:
+    def update_property(
+        self, object_type: str, name: str, body: Any, version: ApiVersion = V3
+    ) -> dict[str, Any]:
         """PropertyUpdate on an active property -> the updated Property (updatedAt moves)."""
         obj = self._obj(object_type)
         current = self.get_property(object_type, name)
-        new = check_property_update(current, body)
+        new = check_property_update(current, body, version)
         if new["groupName"] != current["groupName"]:
             self._check_group(obj, new["groupName"])
+        if self.rewrite_minus_one and new.get("displayOrder") == -1 and "displayOrder" in body:
+            new["displayOrder"] = self._last_position(obj, new["groupName"], skip=name)
         new["updatedAt"] = self.stamp()
         if "updatedUserId" in current or not current.get("hubspotDefined"):
             new["updatedUserId"] = USER_ID
@@ -225,53 +264,5 @@ class Store:
         prop = obj["properties"].pop(name)
         prop.update({"archived": True, "archivedAt": self.stamp()})
         obj["archived"].append(prop)
-
-    # -- groups -----------------------------------------------------------------------------
-
-    def list_groups(self, object_type: str) -> list[dict[str, Any]]:
-        """Active groups (archived groups vanish, as on HubSpot)."""
-        groups = self._obj(object_type)["groups"].values()
-        return sorted(
-            groups, key=lambda g: (g["displayOrder"] < 0, g["displayOrder"], _order(g["name"]))
-        )
-
-    def get_group(self, object_type: str, name: str) -> dict[str, Any]:
-        """One group, or 404."""
-        group = self._obj(object_type)["groups"].get(name)
-        if not isinstance(group, dict):
-            raise not_found(f"Property group {name} does not exist for object type {object_type}")
-        return group
-
-    def create_group(self, object_type: str, body: Any) -> dict[str, Any]:
-        """PropertyGroupCreate -> the PropertyGroup; 409 if the name is taken."""
-        obj = self._obj(object_type)
-        group = check_group_create(body)
-        if group["name"] in obj["groups"]:
-            raise ApiError(
-                409,
-                f"Property group '{group['name']}' already exists.",
-                category=OBJECT_ALREADY_EXISTS,
-                sub_category="PropertyGroupError.GROUP_ALREADY_EXISTS",
-                context={"name": [group["name"]]},
-            )
-        obj["groups"][group["name"]] = group
-        return group
-
-    def update_group(self, object_type: str, name: str, body: Any) -> dict[str, Any]:
-        """PropertyGroupUpdate (label, displayOrder) -> the PropertyGroup."""
-        new = check_group_update(self.get_group(object_type, name), body)
-        self._obj(object_type)["groups"][name] = new
-        return new
-
-    def archive_group(self, object_type: str, name: str) -> None:
-        """Archive an empty group (it disappears); 400 while active properties use it."""
-        obj = self._obj(object_type)
-        self.get_group(object_type, name)
-        users = sorted(p["name"] for p in obj["properties"].values() if p["groupName"] == name)
-        if users:
-            raise invalid(
-                "Can't delete or purge a group with active properties",
-                sub_category="PropertyGroupError.GROUP_WITH_ACTIVE_PROPERTIES",
-                context={"properties": users[:20]},
-            )
-        del obj["groups"][name]
+        if self.on_archive is not None:
+            self.on_archive(self.resolve(object_type), name)

@@ -26,6 +26,7 @@ from hubprops.sandbox.fields import (
     check_options,
     raise_if,
 )
+from hubprops.sandbox.versions import V3, ApiVersion
 
 #: PropertyCreate fields and their JSON kinds ("enum" fields are strings from fields.ENUMS).
 CREATE_FIELDS: dict[str, str] = {
@@ -93,19 +94,23 @@ def _check_shape(prop: dict[str, Any], problems: list[dict[str, Any]]) -> None:
         )
 
 
-def check_property_create(body: Any) -> dict[str, Any]:
+def _known(fields: dict[str, str], version: ApiVersion) -> dict[str, str]:
+    return {k: v for k, v in fields.items() if k not in version.removed_inputs}
+
+
+def check_property_create(body: Any, version: ApiVersion = V3) -> dict[str, Any]:
     """A PropertyCreate body -> the property's definition with HubSpot's defaults filled in.
 
     Server-assigned fields (timestamps, user ids, modificationMetadata, archived) are added by
-    the store.
+    the store. ``version`` decides which fields exist and whether options need displayOrder.
     """
-    fields, problems = check_fields(body, CREATE_FIELDS, "PropertyCreate")
+    fields, problems = check_fields(body, _known(CREATE_FIELDS, version), "PropertyCreate")
     missing = [k for k in REQUIRED_ON_CREATE if not fields.get(k)]
     if missing:
         problems[:0] = [detail(f"{k} is required", k, "REQUIRED") for k in missing]
         raise_if(problems, f"Some required fields were not set: [{', '.join(missing)}]. Input")
     problems.extend(check_name(fields["name"]))
-    options = check_options(fields.get("options", []), problems)
+    options = check_options(fields.get("options", []), problems, version.option_order_required)
     if fields["type"] == "bool" and "options" not in fields:
         options = bool_options()
     prop: dict[str, Any] = {
@@ -119,7 +124,9 @@ def check_property_create(body: Any) -> dict[str, Any]:
     return prop
 
 
-def check_property_update(current: dict[str, Any], body: Any) -> dict[str, Any]:
+def check_property_update(
+    current: dict[str, Any], body: Any, version: ApiVersion = V3
+) -> dict[str, Any]:
     """A PropertyUpdate body applied to ``current`` -> the new definition (a new dict).
 
     On a property whose ``modificationMetadata.readOnlyDefinition`` is true only
@@ -135,7 +142,7 @@ def check_property_update(current: dict[str, Any], body: Any) -> dict[str, Any]:
             for k in fixed
         ]
         raise_if(problems, "PropertyUpdate")
-    fields, problems = check_fields(body, UPDATE_FIELDS, "PropertyUpdate")
+    fields, problems = check_fields(body, _known(UPDATE_FIELDS, version), "PropertyUpdate")
     raise_if(problems, "PropertyUpdate")
     meta = current.get("modificationMetadata", {})
     if meta.get("readOnlyDefinition"):
@@ -155,7 +162,7 @@ def check_property_update(current: dict[str, Any], body: Any) -> dict[str, Any]:
             raise_if(problems, "PropertyUpdate")
     new = {**current, **{k: v for k, v in fields.items() if k != "options"}}
     if "options" in fields:
-        new["options"] = check_options(fields["options"], problems)
+        new["options"] = check_options(fields["options"], problems, version.option_order_required)
     elif "type" in fields and new["type"] not in ("enumeration", "bool"):
         new["options"] = []
     elif new["type"] == "bool" and current["type"] != "bool":

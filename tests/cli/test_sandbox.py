@@ -127,3 +127,67 @@ def test_listed_in_help() -> None:
     assert result.exit_code == 0
     for option in ("--rate-limit", "--fault-rate", "--lost-rate", "--state", "--latency"):
         assert option in result.output
+
+
+def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from hubprops.cli import main; main()", "sandbox", "--port", "0",
+         *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert "listening on http://127.0.0.1:" in line, proc.stderr.read() if proc.stderr else ""
+    return proc, line.split(" on ", 1)[1].split(" ", 1)[0]
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=10)
+
+
+def test_tier_custom_objects_records_and_display_order_options(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    proc, url = _start("--state", str(state), "--portal-id", "55", "--tier", "professional",
+                       "--custom-object", "widgets", "--custom-object", "boats",
+                       "--records", "30", "--custom-property-limit", "3",
+                       "--keep-display-order-minus-one")  # fmt: skip
+    try:
+        limits = httpx.get(f"{url}/crm/limits/2026-03/custom-properties", headers=AUTH)
+        assert limits.headers["X-HubSpot-RateLimit-Max"] == "190"
+        assert limits.headers["X-HubSpot-RateLimit-Daily"] == "625000"
+        rows = {r["objectTypeId"]: r for r in limits.json()["byObjectType"]}
+        assert rows["2-1"]["limit"] == 3 and "2-2" in rows
+        body = {"name": "size", "label": "Size", "type": "string", "fieldType": "text",
+                "groupName": "widgets_information"}  # fmt: skip
+        made = httpx.post(f"{url}/crm/properties/2026-09/p55_widgets", json=body, headers=AUTH)
+        assert made.status_code == 201 and made.json()["displayOrder"] == -1
+        found = httpx.post(f"{url}/crm/v3/objects/contacts/search", json={"limit": 1},
+                           headers=AUTH)  # fmt: skip
+        assert found.json()["total"] == 30
+    finally:
+        _stop(proc)
+    assert '"customObjects"' in state.read_text()
+
+
+def test_scopes_option_answers_403(tmp_path: Path) -> None:
+    proc, url = _start("--scopes", "crm.schemas.contacts.read, crm.objects.contacts.read")
+    try:
+        assert httpx.get(f"{url}/crm/v3/properties/contacts", headers=AUTH).status_code == 200
+        refused = httpx.get(f"{url}/crm/v3/properties/deals", headers=AUTH)
+        assert refused.status_code == 403 and refused.json()["category"] == "MISSING_SCOPES"
+    finally:
+        _stop(proc)
+
+
+def test_bad_tier_is_refused() -> None:
+    result = CliRunner().invoke(main, ["sandbox", "--tier", "platinum"])
+    assert result.exit_code == 1 and "platinum" in result.output
+
+
+def test_bad_custom_object_name_is_a_clear_error() -> None:
+    result = CliRunner().invoke(main, ["sandbox", "--port", "0", "--custom-object", "Bad Name"])
+    assert result.exit_code == 1
+    assert "Bad Name" in result.output and "Traceback" not in result.output
