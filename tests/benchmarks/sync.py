@@ -101,7 +101,7 @@ def run_phase(
         throttled=stats["throttled"],
         min_requests=need,
         min_s=round(floor, 3),
-        ratio_to_min=round(wall / floor, 2) if ok else None,
+        ratio_to_min=round(wall / floor, 2) if ok and floor > 0 else None,
         detail=detail,
     )
 
