@@ -26,12 +26,13 @@ def write_all(folder: Path, version: int) -> None:
         write_definitions(folder, t, many(f"cc_{t[0]}", 40, "ops", f" v{version}"), [GROUP])
 
 
-def test_two_applies_on_one_lock(tmp_path: Path) -> None:
+def test_two_applies_on_one_lock(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    rounds = 5 if request.config.getoption("--long") else 1
     refused = 0
     outputs: list[str] = []
     with SandboxProcess("--latency", "30", "--rate-limit", "1000/10") as sb:
         env = child_env(sb.url)
-        for version in range(2):
+        for version in range(rounds):
             write_all(tmp_path / "definitions", version)
             procs = [
                 subprocess.Popen(
