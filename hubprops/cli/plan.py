@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from typing import Any
 
 import click
 
@@ -29,8 +30,10 @@ from hubprops.cli._common import (
 from hubprops.cli.lint import lint_gate
 from hubprops.definitions.loader import load_definitions
 from hubprops.errors import ConfigError, HubpropsError
-from hubprops.lock.file import DEFAULT_LOCK_PATH, load_lock
-from hubprops.plan.file import encode, write_plan
+from hubprops.fsutil import atomic_write, dumps_pretty
+from hubprops.lock.file import DEFAULT_LOCK_PATH, Lock, load_lock
+from hubprops.models import Definitions
+from hubprops.plan.file import encode
 from hubprops.plan.types import Plan, PlanOptions
 from hubprops.render.plan import render_error_json, render_plan
 
@@ -64,17 +67,23 @@ def plan(
     """Show what apply would change in HubSpot, and save it with -o."""
     options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
     try:
+        # Load once: the lint gate and the plan share the definitions and the lock.
+        loaded = load_definitions(directory)
+        lock = load_lock(lock_path)
         if not no_lint:
-            lint_gate(directory, lock_path)
-        made = _make_plan(directory, lock_path, options, remote)
+            lint_gate(directory, lock_path, definitions=loaded.definitions, lock=lock)
+        for warning in loaded.warnings:
+            echo_err(str(warning))
+        made = _make_plan(loaded.definitions, lock, options, remote)
+        encoded = encode(made)  # once, for the file and the rendering
         if out:
-            _save(out, made)
+            _save(out, encoded)
     except HubpropsError as exc:
         if fmt != "json":
             raise
         click.echo(render_error_json(exc), nl=False)
         return EXIT_ERROR
-    echo_out(render_plan(encode(made), fmt, color=sys.stdout.isatty()))
+    echo_out(render_plan(encoded, fmt, color=sys.stdout.isatty()))
     if out:
         hint = _apply_hint(out, lock_path, remote)
         echo_err(f"Saved the plan to {out}. To apply exactly this plan: {hint}")
@@ -90,17 +99,15 @@ def _apply_hint(out: str, lock_path: str, remote: RemoteOptions) -> str:
     return " ".join(shlex.quote(w) for w in [*words, out])
 
 
-def _make_plan(directory: str, lock_path: str, options: PlanOptions, remote: RemoteOptions) -> Plan:
+def _make_plan(
+    definitions: Definitions, lock: Lock, options: PlanOptions, remote: RemoteOptions
+) -> Plan:
     from hubprops.plan.remote import plan_against
 
-    loaded = load_definitions(directory)
-    for warning in loaded.warnings:
-        echo_err(str(warning))
-    lock = load_lock(lock_path)
     with open_client(remote) as client:
         return plan_against(
             client,
-            loaded.definitions,
+            definitions,
             lock,
             options=options,
             api_base=client.base_url,
@@ -108,8 +115,9 @@ def _make_plan(directory: str, lock_path: str, options: PlanOptions, remote: Rem
         )
 
 
-def _save(out: str, made: Plan) -> None:
+def _save(out: str, encoded: dict[str, Any]) -> None:
+    """Write the encoded plan as ``write_plan`` does (atomically, pretty, key-sorted)."""
     try:
-        write_plan(out, made)
+        atomic_write(out, dumps_pretty(encoded))
     except OSError as exc:
         raise ConfigError(f"cannot write the plan to {out}: {exc.strerror or exc}") from exc
