@@ -8,9 +8,9 @@ Reads the definitions and the lock, makes a constant number of GET requests per 
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
-from typing import Any
 
 import click
 
@@ -30,10 +30,10 @@ from hubprops.cli._common import (
 from hubprops.cli.lint import lint_gate
 from hubprops.definitions.loader import load_definitions
 from hubprops.errors import ConfigError, HubpropsError
-from hubprops.fsutil import atomic_write, dumps_pretty
 from hubprops.lock.file import DEFAULT_LOCK_PATH, Lock, load_lock
 from hubprops.models import Definitions
-from hubprops.plan.file import encode
+from hubprops.plan.file import encode, write_plan
+from hubprops.plan.signing import key_from
 from hubprops.plan.types import Plan, PlanOptions
 from hubprops.render.plan import render_error_json, render_plan
 
@@ -75,15 +75,14 @@ def plan(
         for warning in loaded.warnings:
             echo_err(str(warning))
         made = _make_plan(loaded.definitions, lock, options, remote)
-        encoded = encode(made)  # once, for the file and the rendering
         if out:
-            _save(out, encoded)
+            _save(out, made)
     except HubpropsError as exc:
         if fmt != "json":
             raise
         click.echo(render_error_json(exc), nl=False)
         return EXIT_ERROR
-    echo_out(render_plan(encoded, fmt, color=sys.stdout.isatty()))
+    echo_out(render_plan(encode(made), fmt, color=sys.stdout.isatty()))
     if out:
         hint = _apply_hint(out, lock_path, remote)
         echo_err(f"Saved the plan to {out}. To apply exactly this plan: {hint}")
@@ -115,9 +114,8 @@ def _make_plan(
         )
 
 
-def _save(out: str, encoded: dict[str, Any]) -> None:
-    """Write the encoded plan as ``write_plan`` does (atomically, pretty, key-sorted)."""
+def _save(out: str, made: Plan) -> None:
     try:
-        atomic_write(out, dumps_pretty(encoded))
+        write_plan(out, made, key=key_from(os.environ))
     except OSError as exc:
         raise ConfigError(f"cannot write the plan to {out}: {exc.strerror or exc}") from exc

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from hubprops.errors import HubpropsError, RemoteError
+from hubprops.hubspot.endpoint import check_segment, resolve_portal
 from hubprops.lock.file import Lock
 from hubprops.models import Definitions, RemoteObject, RemoteState, canonical_object_type
 from hubprops.plan.planner import object_types_in_scope, plan
@@ -94,9 +95,14 @@ def plan_against(
     created_at: str | None = None,
 ) -> Plan:
     """Plan ``definitions`` against the portal behind ``client``: 1 call for the portal
-    (none when ``portal_id`` is given), then ``read_remote`` of the object types in scope."""
-    portal = portal_id if portal_id is not None else client.get_portal_id()
+    (``resolve_portal``: ``portal_id`` only fills in when HubSpot will not say), then
+    ``read_remote`` of the object types in scope."""
+    for given in options.objects:  # before any request (`--object ..` is not a path)
+        check_segment(canonical_object_type(given))
+    portal = resolve_portal(client, portal_id)
     types = object_types_in_scope(definitions, lock, portal, options)
+    for object_type in types:  # a lock key, too, becomes a URL path
+        check_segment(object_type)
     remote = read_remote(
         client, types, sensitivities=sensitivity_levels(definitions, types), portal_id=portal
     )
