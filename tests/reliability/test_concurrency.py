@@ -30,7 +30,8 @@ def test_two_applies_on_one_lock(tmp_path: Path, request: pytest.FixtureRequest)
     rounds = 5 if request.config.getoption("--long") else 1
     refused = 0
     outputs: list[str] = []
-    with SandboxProcess("--latency", "30", "--rate-limit", "1000/10") as sb:
+    # 100 ms per request: an apply lasts seconds, longer than the other's start-up under load
+    with SandboxProcess("--latency", "100", "--rate-limit", "1000/10") as sb:
         env = child_env(sb.url)
         for version in range(rounds):
             write_all(tmp_path / "definitions", version)
