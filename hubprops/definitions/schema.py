@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from hubprops.definitions.compiled import Check, Unsupported, compile_schema
 from hubprops.definitions.positions import JsonPath, Position, format_path, locate
 from hubprops.errors import Diagnostic
-from hubprops.models import OBJECT_TYPE_IDS
+from hubprops.rules import OBJECT_TYPE_IDS
 
 if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid (it is slow)
     from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped]

@@ -19,7 +19,7 @@ from hubprops.apply.applier import apply_plan
 from hubprops.hubspot import HubSpotClient
 from hubprops.hubspot.ratelimit import RateLimiter
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
-from tests.reliability.helpers import (
+from tests.helpers.apply import (
     TOKEN,
     LockFile,
     enum_prop,

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.harness import HUBPROPS, TOKEN, SandboxProcess, child_env
+from tests.helpers.apply import lock_errors
 from tests.reliability.faultrun import PREFIX, TYPES, Figures, random_definitions
-from tests.reliability.helpers import lock_errors
 
 
 def _run(url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

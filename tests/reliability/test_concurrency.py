@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.benchmarks.harness import HUBPROPS, TOKEN, SandboxProcess, child_env
-from tests.reliability.helpers import lock_errors, many, write_definitions
+from tests.helpers.apply import lock_errors, many, write_definitions
 
 pytestmark = pytest.mark.slow
 TYPES = ("contacts", "leads")
