@@ -26,6 +26,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=RECORD_MODES,
         help="vcrpy record mode for tests/hubspot/test_cassettes.py (rewrite: delete, record)",
     )
+    parser.addoption(
+        "--long",
+        action="store_true",
+        help="tests/reliability: the long form (hundreds of fault runs, 50 kills; minutes)",
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,8 @@ from hubprops.cli._term import use_color
 from hubprops.cli.lint import lint_gate
 from hubprops.definitions.loader import load_definitions
 from hubprops.errors import ConfigError, DestructiveChangeBlocked
-from hubprops.lock.file import DEFAULT_LOCK_PATH, load_lock
+from hubprops.lock.file import DEFAULT_LOCK_PATH, Lock, load_lock
+from hubprops.models import Definitions
 from hubprops.plan.file import encode, write_plan
 from hubprops.plan.signing import key_from
 from hubprops.plan.types import Plan, PlanOptions
@@ -86,9 +87,14 @@ def plan(
     """Show what apply would change in HubSpot, and save it with -o."""
     options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
     try:
+        # Load once: the lint gate and the plan share the definitions and the lock.
+        loaded = load_definitions(directory)
+        lock = load_lock(lock_path)
         if not no_lint:
-            lint_gate(directory, lock_path)
-        made = _make_plan(directory, lock_path, options, remote)
+            lint_gate(directory, lock_path, definitions=loaded.definitions, lock=lock)
+        for warning in loaded.warnings:
+            echo_err(str(warning))
+        made = _make_plan(loaded.definitions, lock, options, remote)
         if out:
             _save(out, made)
     except DestructiveChangeBlocked as exc:
@@ -114,17 +120,15 @@ def _apply_hint(out: str, lock_path: str, remote: RemoteOptions) -> str:
     return " ".join(shlex.quote(w) for w in [*words, out])
 
 
-def _make_plan(directory: str, lock_path: str, options: PlanOptions, remote: RemoteOptions) -> Plan:
+def _make_plan(
+    definitions: Definitions, lock: Lock, options: PlanOptions, remote: RemoteOptions
+) -> Plan:
     from hubprops.plan.remote import plan_against
 
-    loaded = load_definitions(directory)
-    for warning in loaded.warnings:
-        echo_err(str(warning))
-    lock = load_lock(lock_path)
     with open_client(remote) as client:
         return plan_against(
             client,
-            loaded.definitions,
+            definitions,
             lock,
             options=options,
             api_base=client.base_url,
