@@ -154,7 +154,7 @@ def acquire(
     lock = FileLock(path, timeout=0)
     try:
         lock.acquire()
-    except Timeout:
+    except Timeout:  # before OSError: filelock's Timeout is one
         holder = read_holder(path)
         if holder is None:
             raise LockError(
@@ -165,6 +165,8 @@ def acquire(
             f"another apply is running against this lock file: {holder.describe()}; "
             f"wait for it to finish (guard file {path})"
         ) from None
+    except OSError as exc:  # ENAMETOOLONG, EACCES, a read-only folder: not "busy"
+        raise LockError(f"cannot take the apply guard {path}: {exc.strerror or exc}") from exc
     try:
         _write(path, json.dumps({"pid": me.pid, "host": me.host, "started_at": me.started_at}))
     except BaseException:

@@ -170,10 +170,5 @@ def test_apply_never_writes_with_a_bad_config(drawn: bytes | int) -> None:
     check(data, "apply", "--auto-approve", "--sandbox")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: a lock path too long for the file system ends apply in 'unexpected "
-    "error' (OSError ENAMETOOLONG on <lock>.inprogress) instead of a clean error",
-)
 def test_apply_with_a_lock_name_too_long_is_a_clean_error() -> None:
     check(b"lock = " + WRONG[-1].encode() + b"\n", "apply", "--auto-approve", "--sandbox")
