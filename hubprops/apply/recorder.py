@@ -179,6 +179,7 @@ class Recorder:
             answer=body,
             hubspot_defined=body.get("hubspotDefined"),
             made_here=change.action is Action.CREATE and not step.adopted,
+            options=_option_labels(change.after),
         )
 
     def _record(
@@ -191,6 +192,7 @@ class Recorder:
         answer: Mapping[str, Any],
         hubspot_defined: object,
         made_here: bool,
+        options: dict[str, str] | None = None,
     ) -> None:
         """Record one property or group as HubSpot now holds it; what HubSpot did not say
         (timestamps, hubspotDefined: None) and whether hubprops made it carry over from the
@@ -217,6 +219,7 @@ class Recorder:
                 if hubspot_defined is not None
                 else (old.hubspot_defined if old else False)
             ),
+            options=options if options is not None else (old.options if old else None),
         )
 
     def _tally(self, object_type: str | None) -> tuple[int, int, int]:
@@ -269,3 +272,12 @@ class Recorder:
         last = self._last_sync(None, status)
         last.object_types = list(self.object_types)
         self.lock.portal(self.plan.portal_id).last_sync = last
+
+
+def _option_labels(after: Mapping[str, Any] | None) -> dict[str, str] | None:
+    """value -> label of the options a change wrote (None when it wrote none): what lint's
+    option-value-renamed compares a later definition with, since records keep the value."""
+    options = (after or {}).get("options")
+    if not isinstance(options, list):
+        return None
+    return {str(o.get("value")): str(o.get("label")) for o in options if isinstance(o, Mapping)}

@@ -50,7 +50,7 @@ class LockedProperty(BaseModel):
     created_by_hubprops: bool = False
     hubspot_defined: bool = False
     #: Option value -> label as last applied, for enumerations; what lint's option-value-renamed
-    #: compares with (apply does not write it yet; None when not recorded).
+    #: compares with (written by apply when a change sets options; None when not recorded).
     options: dict[str, str] | None = None
 
 
