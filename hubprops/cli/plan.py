@@ -46,6 +46,9 @@ FORMATS = ("text", "json", "markdown")
 @click.option("--prune", is_flag=True, help="Archive what the lock records but no longer defined.")
 @click.option("--allow-destructive", is_flag=True, help="Include changes that may lose data.")
 @click.option("--no-lint", is_flag=True, help="Skip the error-level lint rules of hubprops.toml.")
+@click.option(
+    "--no-impact", is_flag=True, help="Do not count the records behind destructive changes."
+)
 @lock_option("Lock file: what hubprops manages in each portal.")
 @remote_options
 @error_boundary
@@ -58,6 +61,7 @@ def plan(
     prune: bool,
     allow_destructive: bool,
     no_lint: bool,
+    no_impact: bool,
     lock_path: str,
     remote: RemoteOptions,
 ) -> int:
@@ -66,7 +70,7 @@ def plan(
     try:
         if not no_lint:
             lint_gate(directory, lock_path)
-        made = _make_plan(directory, lock_path, options, remote)
+        made = _make_plan(directory, lock_path, options, remote, impact=not no_impact)
         if out:
             _save(out, made)
     except HubpropsError as exc:
@@ -90,7 +94,9 @@ def _apply_hint(out: str, lock_path: str, remote: RemoteOptions) -> str:
     return " ".join(shlex.quote(w) for w in [*words, out])
 
 
-def _make_plan(directory: str, lock_path: str, options: PlanOptions, remote: RemoteOptions) -> Plan:
+def _make_plan(
+    directory: str, lock_path: str, options: PlanOptions, remote: RemoteOptions, *, impact: bool
+) -> Plan:
     from hubprops.plan.remote import plan_against
 
     loaded = load_definitions(directory)
@@ -105,6 +111,7 @@ def _make_plan(directory: str, lock_path: str, options: PlanOptions, remote: Rem
             options=options,
             api_base=client.base_url,
             portal_id=remote.portal,
+            impact=impact,
         )
 
 

@@ -66,6 +66,8 @@ def encode(plan: Plan) -> dict[str, Any]:
         "unchanged": dict(sorted(plan.unchanged.items())),
         "in_sync": [i.model_dump(mode="json", by_alias=True) for i in plan.in_sync],
     }
+    if plan.estimate is not None:
+        data["estimate"] = plan.estimate.model_dump(mode="json")
     # Through JSON once, so that the checksum is over exactly what a reader will see.
     data = json.loads(json.dumps(data, ensure_ascii=False))
     data["checksum"] = checksum(data)
@@ -75,6 +77,9 @@ def encode(plan: Plan) -> dict[str, Any]:
 def _encode_change(change: Change) -> dict[str, Any]:
     out = change.model_dump(mode="json", by_alias=True)
     out["diffs"] = [d.model_dump(mode="json") for d in change.diffs]
+    for optional in ("impact", "renameFrom"):  # only on the changes that have them
+        if out.get(optional) is None:
+            out.pop(optional, None)
     return out
 
 

@@ -92,14 +92,24 @@ def plan_against(
     api_base: str,
     portal_id: int | None = None,
     created_at: str | None = None,
+    impact: bool | None = None,
 ) -> Plan:
     """Plan ``definitions`` against the portal behind ``client``: 1 call for the portal
-    (none when ``portal_id`` is given), then ``read_remote`` of the object types in scope."""
+    (none when ``portal_id`` is given), then ``read_remote`` of the object types in scope.
+
+    ``impact`` True counts the records behind each destructive change (one search each,
+    ``plan.impact``), False marks them "not counted", None (the default) leaves them alone."""
     portal = portal_id if portal_id is not None else client.get_portal_id()
     types = object_types_in_scope(definitions, lock, portal, options)
     remote = read_remote(
         client, types, sensitivities=sensitivity_levels(definitions, types), portal_id=portal
     )
-    return plan(
+    made = plan(
         definitions, remote, lock, options=options, api_base=api_base, created_at=created_at
     )
+    if impact is None:
+        return made
+    from hubprops.hubspot.records import Records
+    from hubprops.plan.impact import count_impact, skip_impact
+
+    return count_impact(Records(client), made) if impact else skip_impact(made)
