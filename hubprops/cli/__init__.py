@@ -29,6 +29,9 @@ COMMANDS: dict[str, str] = {
     "status": "status",
     "pull": "pull",
     "drift": "drift",
+    "fmt": "fmt",
+    "init": "init",
+    "diff": "diff",
     "sandbox": "sandbox",
     "serve": "serve",
 }

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from hubprops.definitions import legacy
 from hubprops.definitions.positions import (
     DocumentSyntaxError,
     JsonPath,
@@ -180,6 +181,8 @@ def _read_document(path: Path) -> tuple[SourceDocument | None, list[Diagnostic]]
     if parsed.data is None:
         message = "file is empty: a definitions file needs at least objectType"
         return None, [Diagnostic(file, 1, 1, "", message)]
+    if legacy.is_legacy(path, parsed.data):  # the original service's contact.json / lead.json
+        parsed = legacy.as_native(path, parsed)
     problems = [
         Diagnostic(
             file,

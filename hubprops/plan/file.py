@@ -77,6 +77,8 @@ def encode(plan: Plan) -> dict[str, Any]:
 def _encode_change(change: Change) -> dict[str, Any]:
     out = change.model_dump(mode="json", by_alias=True)
     out["diffs"] = [d.model_dump(mode="json") for d in change.diffs]
+    if not change.drift:  # written only when true: plans without drift keep their old shape
+        del out["drift"]
     for optional in ("impact", "renameFrom"):  # only on the changes that have them
         if out.get(optional) is None:
             out.pop(optional, None)

@@ -21,6 +21,7 @@ from hubprops.lock.file import Lock
 from hubprops.models import Definitions, ObjectDefinitions, RemoteState, canonical_object_type
 from hubprops.normalize import digest, normalize_definition, normalize_group_definition
 from hubprops.plan.diff import property_body
+from hubprops.plan.drift import mark_drift
 from hubprops.plan.objects import ObjectPlanner
 from hubprops.plan.types import APPLY_ORDER, Plan, PlanOptions
 from hubprops.rules import NOT_PATCHABLE, READ_ONLY_DEFINITION_EDITABLE, REQUIRED_ON_CREATE
@@ -100,7 +101,8 @@ def plan(
         raise DestructiveChangeBlocked(blocked, changes=count)
     order = {step: i for i, step in enumerate(APPLY_ORDER)}
     changes = sorted(
-        planner.changes, key=lambda c: (order[(c.kind, c.action)], c.object_type, c.name)
+        mark_drift(planner.changes, lock, remote.portal_id),
+        key=lambda c: (order[(c.kind, c.action)], c.object_type, c.name),
     )
     return Plan(
         portal_id=remote.portal_id,

@@ -96,6 +96,9 @@ class Change(BaseModel):
     reasons: tuple[str, ...] = ()
     before_digest: str | None = None
     after_digest: str | None = None
+    #: True when the definition is what the lock recorded at the last apply, so the change only
+    #: undoes what someone changed (or archived) in HubSpot since: drift, not a new definition.
+    drift: bool = False
     #: Records holding the data a destructive change would lose (None: not counted).
     impact: Impact | None = None
     #: RENAME only: the property whose values move to ``name`` (then archived).

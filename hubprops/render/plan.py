@@ -81,6 +81,9 @@ def change_lines(change: dict[str, Any]) -> list[str]:
     """One change: its header line, then indented detail lines (no colour, no indent)."""
     symbol = _SYMBOLS[change["action"]]
     lines = [f"{symbol} {change['kind']} {change['name']}"]
+    if change.get("drift"):
+        what = "archived" if change["action"] == "create" else "changed"
+        lines.append(f"    # drift: {what} in HubSpot since the last apply; this restores it")
     lines += [f"    # destructive: {reason}" for reason in change["reasons"]]
     impact = impact_text(change)
     if impact:

@@ -66,3 +66,16 @@ def render_status_text(
             "The lock holds every step it completed; run `hubprops plan` to see what is left."
         )
     return "\n".join(lines) + "\n"
+
+
+def render_other_portals(portals: list[tuple[str, str | None, str | None, int]]) -> str:
+    """One line per other portal the lock records: ``(portal id, environment name or None,
+    last sync "status at timestamp" or None, managed property count)``."""
+    if not portals:
+        return ""
+    lines = ["", "Other portals in the lock:"]
+    for portal_id, env, last, count in portals:
+        name = f" ({env})" if env else ""
+        when = f"last sync {last}" if last else "no sync recorded"
+        lines.append(f"  {portal_id}{name}: {when}, {count} managed properties")
+    return "\n".join(lines) + "\n"

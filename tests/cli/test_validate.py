@@ -60,19 +60,19 @@ def test_invalid_example_prints_one_located_line_per_planted_problem() -> None:
         ),
         (
             "examples/invalid/contacts.yaml",
-            41,
+            38,
             "properties[3].options[2].value: duplicate option value 'grass'",
         ),
         (
             "examples/invalid/contacts.yaml",
-            44,
+            41,
             "properties[4].name: 'Event-Start-Date' is not a valid name",
         ),
         (
             "examples/invalid/more_contacts.yaml",
             8,
             "properties[0].name: property 'delivery_window' of contacts is defined twice: "
-            "first at examples/invalid/contacts.yaml:51",
+            "first at examples/invalid/contacts.yaml:48",
         ),
     ]
     assert len(found) == len(expected)
