@@ -112,6 +112,7 @@ def _make_plan(
             api_base=client.base_url,
             portal_id=remote.portal,
             impact=impact,
+            estimate=True,
         )
 
 

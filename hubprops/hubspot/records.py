@@ -190,3 +190,26 @@ class Records:
 def pages_for(records: int, page_size: int = PAGE_SIZE) -> int:
     """Search pages needed to walk ``records`` results (one page even when there are none)."""
     return max(1, math.ceil(records / page_size))
+
+
+def daily_remaining(client: HubSpotClient, *, api_version: str = "v3") -> int | None:
+    """Requests left today: from the rate-limit headers the client has seen, else from
+    ``GET /account-info/{version}/api-usage/daily/private-apps`` (``usageLimit -
+    currentUsage``); None when HubSpot reports neither (or refuses the usage call)."""
+    seen = client.limiter.figures().get("daily_remaining")
+    if isinstance(seen, int):
+        return seen
+    path = f"/account-info/{quote(api_version, safe='')}/api-usage/daily/private-apps"
+    try:
+        answer = client._req.send("GET", path)
+    except RemoteError:
+        return None
+    if answer.status != 200:
+        return None
+    results = answer.json().get("results")
+    left: list[int] = []
+    for item in results if isinstance(results, list) else ():
+        limit, used = (item or {}).get("usageLimit"), (item or {}).get("currentUsage")
+        if isinstance(limit, int) and isinstance(used, int) and limit > 0:
+            left.append(max(0, limit - used))
+    return min(left) if left else None

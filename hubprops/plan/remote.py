@@ -93,12 +93,15 @@ def plan_against(
     portal_id: int | None = None,
     created_at: str | None = None,
     impact: bool | None = None,
+    estimate: bool = False,
 ) -> Plan:
     """Plan ``definitions`` against the portal behind ``client``: 1 call for the portal
     (none when ``portal_id`` is given), then ``read_remote`` of the object types in scope.
 
     ``impact`` True counts the records behind each destructive change (one search each,
-    ``plan.impact``), False marks them "not counted", None (the default) leaves them alone."""
+    ``plan.impact``), False marks them "not counted", None (the default) leaves them alone.
+    ``estimate`` adds ``plan.estimate`` (reading the daily budget left when the plan has
+    changes and HubSpot's headers did not say) and refuses a plan over that budget."""
     portal = portal_id if portal_id is not None else client.get_portal_id()
     types = object_types_in_scope(definitions, lock, portal, options)
     remote = read_remote(
@@ -107,9 +110,30 @@ def plan_against(
     made = plan(
         definitions, remote, lock, options=options, api_base=api_base, created_at=created_at
     )
-    if impact is None:
-        return made
-    from hubprops.hubspot.records import Records
-    from hubprops.plan.impact import count_impact, skip_impact
+    if impact is not None:
+        from hubprops.hubspot.records import Records
+        from hubprops.plan.impact import count_impact, skip_impact
 
-    return count_impact(Records(client), made) if impact else skip_impact(made)
+        made = count_impact(Records(client), made) if impact else skip_impact(made)
+    if estimate:
+        made = _estimated(client, made, portal_given=portal_id is not None)
+    return made
+
+
+def _estimated(client: HubSpotClient, made: Plan, *, portal_given: bool) -> Plan:
+    from hubprops.hubspot.records import daily_remaining
+    from hubprops.plan.estimate import check_budget
+    from hubprops.plan.estimate import estimate as estimate_of
+
+    limiter = client.limiter
+    found = estimate_of(
+        made,
+        max_requests=limiter.max_requests,
+        interval=limiter.interval,
+        daily_remaining=daily_remaining(client) if made.has_changes else None,
+        batch_size=client.batch_size,
+        portal_given=portal_given,
+    )
+    made = made.model_copy(update={"estimate": found})
+    check_budget(made)
+    return made

@@ -188,10 +188,10 @@ def render_plan_text(data: dict[str, Any], *, color: bool = False) -> str:
         note = f"# destructive: {_destructive_count(data)} change(s) allowed by --allow-destructive"
         out.append(_paint(note, color))
     out.append("")
-    last = summary_line(data)
-    out.append(f"\x1b[1m{last}\x1b[0m" if color else last)
     estimate = estimate_line(data)
     out += [estimate] if estimate else []
+    last = summary_line(data)
+    out.append(f"\x1b[1m{last}\x1b[0m" if color else last)
     return "\n".join(out) + "\n"
 
 
@@ -241,9 +241,9 @@ def render_plan_markdown(data: dict[str, Any]) -> str:
         out += ["", f"<details><summary>{summary}</summary>", "", f"{fence}diff"]
         out += lines
         out += [fence, "", "</details>"]
-    out += ["", summary_line(data)]
     estimate = estimate_line(data)
     out += ["", estimate] if estimate else []
+    out += ["", summary_line(data)]
     return "\n".join(out) + "\n"
 
 
