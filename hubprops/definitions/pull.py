@@ -102,12 +102,17 @@ class _Existing:
 
 def property_definition(remote: Mapping[str, Any]) -> dict[str, Any]:
     """A HubSpot property as a definition: ``name`` and the fields that differ from HubSpot's
-    defaults, in HubSpot's order; options as ``{label, value}`` (+ description, hidden when
+    defaults (its position in the group left unmanaged), in HubSpot's order; options as ``{label, value}`` (+ description, hidden when
     set) in display order."""
     normalized = normalize_remote(remote, PROPERTY_FIELDS)
     out: dict[str, Any] = {}
     for name, value in normalized.items():
         if value is None or (name in DEFAULTS and value == DEFAULTS[name]):
+            continue
+        if name == "displayOrder":
+            # HubSpot gives every property a concrete position (a create without one, or with
+            # -1, reads back as last in its group: docs/hubspot-api.md); a pulled definition
+            # leaves the position unmanaged rather than pinning whatever HubSpot chose.
             continue
         if name == "options":
             value = [
