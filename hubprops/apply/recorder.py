@@ -136,6 +136,12 @@ class Recorder:
                 for offset, result in enumerate(finished):
                     self.on_progress(Progress(done - len(finished) + offset + 1, total, result))
 
+    def checkpoint(self, update: Callable[[Lock], None]) -> None:
+        """Change the lock with ``update`` (a rename's progress) and save it, atomically."""
+        with self._mutex:
+            update(self.lock)
+            self.save(self.lock)
+
     def finish(self) -> tuple[ChangeResult, ...]:
         """Final statuses per object type and portal; save; the results in plan order."""
         with self._mutex:
@@ -186,6 +192,11 @@ class Recorder:
             if change.action is Action.ARCHIVE:
                 entry.properties.pop(change.name, None)
                 return
+            if change.action is Action.RENAME and change.rename_from:
+                entry.properties.pop(change.rename_from, None)
+                if entry.migrations is not None:
+                    entry.migrations.pop(change.name, None)
+                    entry.migrations = entry.migrations or None
             old = entry.properties.get(change.name)
             entry.properties[change.name] = LockedProperty(
                 id=key,
@@ -231,9 +242,12 @@ class Recorder:
                 continue
             if result.status == "applied":
                 out[
-                    {"create": "created", "update": "updated", "archive": "archived"}[
-                        change.action.value
-                    ]
+                    {
+                        "create": "created",
+                        "update": "updated",
+                        "archive": "archived",
+                        "rename": "updated",
+                    }[change.action.value]
                 ] += 1
             elif result.status in ("failed", "skipped"):
                 out["failed"] += 1

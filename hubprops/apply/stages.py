@@ -26,6 +26,7 @@ from hubprops.plan.types import Action, Change, Kind
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
+    from hubprops.hubspot.records import Records
 
 #: Errors after which no further request can succeed: apply stops starting new ones.
 FATAL = (AuthenticationError, DailyLimitReached)
@@ -42,6 +43,8 @@ class Run:
         self.halt: str | None = None
         self.failed_groups: dict[tuple[str, str], str] = {}
         self.batch = max(1, int(getattr(client, "batch_size", DEFAULT_BATCH) or DEFAULT_BATCH))
+        self._records: Records | None = None
+        self._records_lock = threading.Lock()
 
     def stage(self, changes: list[Change]) -> None:
         skipped = [s for s in (self._skip(c) for c in changes) if s is not None]
@@ -52,7 +55,7 @@ class Run:
         if not runnable:
             return
         first = runnable[0]
-        if first.kind is Kind.PROPERTY and first.action is not Action.UPDATE:
+        if first.kind is Kind.PROPERTY and first.action not in (Action.UPDATE, Action.RENAME):
             units: list[list[Change]] = []
             by_type: dict[str, list[Change]] = defaultdict(list)
             for change in runnable:
@@ -82,6 +85,8 @@ class Run:
                 steps = [self._group(first)]
             elif first.action is Action.CREATE:
                 steps = self._create_properties(unit)
+            elif first.action is Action.RENAME:
+                steps = [self._rename(first)]
             elif first.action is Action.UPDATE:
                 body = self.client.update_property(
                     first.object_type, first.name, first.payload or {}
@@ -97,6 +102,16 @@ class Run:
                 Step(c, "failed", f"unexpected error: {type(exc).__name__}: {exc}") for c in unit
             ]
         self.recorder.record(steps)
+
+    def _rename(self, change: Change) -> Step:
+        from hubprops.apply.rename import Migrator
+        from hubprops.hubspot.records import Records
+
+        with self._records_lock:
+            if self._records is None:  # one search limiter for every rename of this apply
+                self._records = Records(self.client)
+            records = self._records
+        return Migrator(self.client, records, self.recorder, change, self.stop).run()
 
     def _failed(self, change: Change, exc: HubpropsError) -> Step:
         details = exc.details if isinstance(exc, RemoteError) else ()

@@ -176,7 +176,8 @@ def check_stale(plan: Plan, remote: RemoteState) -> None:
         is_property = change.kind is Kind.PROPERTY
         pool = found.properties if is_property else found.groups
         what = f"{change.kind.value} {change.object_type}.{change.name}"
-        current = pool.get(change.name)
+        renamed = change.action is Action.RENAME and change.rename_from
+        current = pool.get(change.rename_from if renamed and change.rename_from else change.name)
         if change.action is Action.CREATE:
             if current is not None:
                 moved.append(f"{what} to create now exists in HubSpot")
