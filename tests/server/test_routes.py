@@ -142,7 +142,7 @@ def test_destructive_changes_are_skipped_with_their_reason(tmp_path: Path) -> No
     with served(tmp_path, sandbox_instance=sandbox) as client:
         client.post(f"{BASE}/contacts", headers=auth())
         definitions = tmp_path / "definitions"
-        other = "      - label: Other\n        value: Other\n        displayOrder: 6\n"
+        other = "      - { label: Other, value: Other, displayOrder: 6 }\n"
         edit(definitions, "contacts.yaml", other, "")
         edit(definitions, "contacts.yaml", "label: Event Start Date", "label: Event Begins")
         planned = client.post(f"{BASE}/contacts?dry_run=true", headers=auth()).json()["data"]
