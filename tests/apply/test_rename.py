@@ -50,7 +50,8 @@ class RecordingSandbox(Sandbox):
 
 def seeded(records: int = 1900, **kw: Any) -> RecordingSandbox:
     kw.setdefault("search_rate_limit", (1000, 1.0))
-    sb = RecordingSandbox(portal_id=606, rate_limit=(100_000, 10.0), **kw)
+    kw.setdefault("rate_limit", (100_000, 10.0))
+    sb = RecordingSandbox(portal_id=606, **kw)
     sb.put_property("contacts", trip_property(name="old_trip"))
     sb.seed_records(records, ["contacts"])
     return sb
