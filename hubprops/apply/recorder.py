@@ -187,7 +187,7 @@ class Recorder:
         entry = self._entry(change.object_type)
         key = lock_id(change.object_type, change.name)
         body = step.response or {}
-        made_here = change.action is Action.CREATE and not step.adopted
+        made_here = change.action in (Action.CREATE, Action.RENAME) and not step.adopted
         if change.kind is Kind.PROPERTY:
             if change.action is Action.ARCHIVE:
                 entry.properties.pop(change.name, None)
