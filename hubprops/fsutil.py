@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
 import json
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +18,11 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temp file in the same folder and ``os.replace``.
 
     The temp file is fsynced before the rename, so after a crash ``path`` holds either the old
-    content or the new one, never a mix. Missing parent folders are created.
+    content or the new one, never a mix. Missing parent folders are created. A symlink is
+    written through (its target is replaced, the link stays); one that points nowhere (broken,
+    or a loop) is refused with FileRefused.
     """
-    target = Path(path)
+    target = write_target(Path(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -32,6 +38,19 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
         raise
 
 
+def write_target(path: Path) -> Path:
+    """``path``, or the file a symlink at ``path`` points to; FileRefused for a broken link or
+    a link loop (writing would silently create a file elsewhere, or fail obscurely)."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise FileRefused(
+            errno.ELOOP, "a symlink that points nowhere (broken, or a loop); fix or remove it"
+        ) from exc
+
+
 def dumps_pretty(obj: Any) -> str:
     """Pretty, key-sorted JSON with a final newline: the form of every file hubprops writes."""
     return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -40,3 +59,61 @@ def dumps_pretty(obj: Any) -> str:
 def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
     """``atomic_write`` of ``dumps_pretty(obj)``."""
     atomic_write(path, dumps_pretty(obj))
+
+
+#: The most hubprops reads from one plan, lock or definitions file (far above any real one).
+MAX_READ_BYTES = 64 * 1024 * 1024
+
+
+class FileRefused(OSError):
+    """A path hubprops will not read: not a regular file (a FIFO, a device, a folder), or larger
+    than it reads. ``strerror`` says which, as ``OSError`` handlers expect."""
+
+
+def read_regular(path: str | os.PathLike[str], *, limit: int = MAX_READ_BYTES) -> bytes:
+    """The bytes of the regular file at ``path`` (symlinks followed), at most ``limit``.
+
+    A FIFO is opened without blocking and refused, as is a device (``/dev/zero``) or a folder;
+    a file over ``limit`` bytes is refused without reading past the limit. Other failures are
+    the OSError ``open`` raises (missing, permission denied, symlink loop)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise FileRefused(errno.EINVAL, f"{what} (a FIFO, device or folder is never read)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1024 * 1024, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise FileRefused(errno.EFBIG, f"larger than {limit // (1024 * 1024)} MiB")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(path: str | os.PathLike[str], *, older_than: float = 60.0) -> list[Path]:
+    """Delete the temp files ``atomic_write`` leaves beside ``path`` when killed (SIGKILL,
+    power loss) between writing and renaming: ``.<name>.*.tmp`` older than ``older_than``
+    seconds (a younger one may belong to a writer at work). Returns what was removed."""
+    target = Path(path)
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        candidates = list(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        try:
+            info = tmp.lstat()
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime >= older_than:
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:
+            continue
+    return removed

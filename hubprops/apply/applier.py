@@ -33,10 +33,12 @@ from typing import TYPE_CHECKING, Any
 from hubprops.apply.recorder import ChangeResult, Progress, Recorder, Step, sync_status
 from hubprops.apply.stages import Run
 from hubprops.errors import RemoteError
+from hubprops.hubspot.endpoint import resolve_portal
 from hubprops.lock.file import Lock, SyncStatus
 from hubprops.models import RemoteObject, RemoteState
 from hubprops.plan.file import check_portal, check_stale
 from hubprops.plan.types import APPLY_STAGES, Action, Kind, Plan
+from hubprops.plan.verify import read_hidden_in_sync, verify_plan
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
@@ -103,14 +105,19 @@ def apply_plan(
     clock: Callable[[], float] = time.monotonic,
 ) -> ApplyResult:
     """Apply ``plan`` through ``client``, updating ``lock`` and calling ``save(lock)`` after
-    every completed step. ``portal_id`` is the portal the caller vouches for (``--portal``);
-    None asks HubSpot. Raises WrongPortal or StalePlan before any write; HubSpot's refusals of
+    every completed step. ``portal_id`` is the portal the caller vouches for (``--portal``):
+    HubSpot's answer wins when the token may read it (``resolve_portal``). Raises WrongPortal
+    or StalePlan before any write; HubSpot's refusals of
     single changes are reported in the result, not raised."""
     start = clock()
     started_at = now()
-    check_portal(plan, portal_id if portal_id is not None else client.get_portal_id())
-    if plan.changes:
-        check_stale(plan, read_for_staleness(client, plan))
+    check_portal(plan, resolve_portal(client, portal_id))
+    baseline: RemoteState | None = None
+    if plan.changes or plan.in_sync:
+        baseline = read_for_staleness(client, plan)
+        check_stale(plan, baseline)
+        baseline = read_hidden_in_sync(client, plan, baseline)
+        verify_plan(plan, lock, baseline)  # apply executes only what `show` displays
     stop = cancel if cancel is not None else threading.Event()
     recorder = Recorder(
         plan,
@@ -120,7 +127,7 @@ def apply_plan(
         started_at=started_at,
         elapsed=lambda: clock() - start,
     )
-    run = Run(client, recorder, stop)
+    run = Run(client, recorder, stop, baseline=baseline, clock=clock)
     if stop.is_set():  # Ctrl-C before the first write: leave HubSpot and the lock as they were
         return _result(recorder, run, started_at, clock() - start, written=False)
     recorder.begin()
@@ -179,6 +186,9 @@ def read_for_staleness(client: HubSpotClient, plan: Plan) -> RemoteState:
                     calls.add((change.object_type, "properties", str(level)))
         elif change.action is not Action.CREATE:
             calls.add((change.object_type, "groups", None))
+    for synced in plan.in_sync:  # verify_plan checks that each exists
+        what = "properties" if synced.kind is Kind.PROPERTY else "groups"
+        calls.add((synced.object_type, what, None))
 
     def fetch(call: tuple[str, str, str | None]) -> list[dict[str, Any]]:
         object_type, what, level = call

@@ -5,14 +5,23 @@ Property creates and archives go in batches per object type (chunked to the clie
 size); updates and group changes one request each. A property whose group could not be created
 is skipped with that reason. An error after which nothing can succeed (``FATAL``) or an open
 circuit breaker sets ``stop`` and says why in ``halt``.
+
+HubSpot has no conditional PATCH, so a human editing a property in HubSpot's UI during a long
+apply would be overwritten (and an option added there removed by the options PATCH, a removal
+the plan never showed). ``Freshness`` re-lists an object type's properties (one request) before
+an update once ``REREAD_EVERY`` updates or ``REREAD_SECONDS`` have passed since the last read; a
+property that moved since the plan (another ``updatedAt``, or content other than the plan's
+``before_digest``) is skipped as stale (``STALE_DURING_APPLY``), never written.
 """
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from hubprops.apply.recorder import Recorder, Step
 from hubprops.errors import (
@@ -22,6 +31,8 @@ from hubprops.errors import (
     HubpropsError,
     RemoteError,
 )
+from hubprops.models import RemoteState
+from hubprops.normalize import field_order, normalize_remote, remote_digest
 from hubprops.plan.types import Action, Change, Kind
 
 if TYPE_CHECKING:
@@ -31,13 +42,80 @@ if TYPE_CHECKING:
 #: Errors after which no further request can succeed: apply stops starting new ones.
 FATAL = (AuthenticationError, DailyLimitReached)
 DEFAULT_BATCH = 100
+#: Re-list an object type's properties before an update at least this often (updates, seconds).
+REREAD_EVERY = 100
+REREAD_SECONDS = 30.0
+STALE_DURING_APPLY = "changed in HubSpot during the apply; re-plan"
+
+
+class Freshness:
+    """HubSpot's properties as last read, per object type, re-read when due (thread-safe).
+
+    ``baseline`` is what apply read before its first write (the staleness check); without it
+    nothing is checked. Sensitive properties, which a plain list does not show, are checked
+    only when the re-read shows them."""
+
+    def __init__(
+        self,
+        client: HubSpotClient,
+        baseline: RemoteState | None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.clock = clock
+        self._mutex = threading.Lock()
+        objects = baseline.objects if baseline is not None else {}
+        self._planned = {t: dict(o.properties) for t, o in objects.items()}
+        self._current = {t: dict(o.properties) for t, o in objects.items()}
+        start = clock()
+        self._read_at = {t: start for t in objects}
+        self._since = {t: 0 for t in objects}
+        #: How many re-reads were made (for tests and logs).
+        self.rereads = 0
+
+    def moved(self, change: Change) -> str | None:
+        """Why ``change`` (a property update) must not be sent, or None."""
+        t = change.object_type
+        with self._mutex:
+            if t not in self._planned:
+                return None
+            due = (
+                self._since[t] >= REREAD_EVERY or self.clock() - self._read_at[t] >= REREAD_SECONDS
+            )
+            if due:
+                listed = self.client.list_properties(t)
+                self._current[t] = {str(p.get("name")): p for p in listed}
+                self._read_at[t], self._since[t] = self.clock(), 0
+                self.rereads += 1
+            self._since[t] += 1
+            now = self._current[t].get(change.name)
+        planned = self._planned[t].get(change.name)
+        if planned is None:
+            return None
+        if now is None:
+            hidden = (planned.get("dataSensitivity") or "non_sensitive") != "non_sensitive"
+            return None if hidden else f"{STALE_DURING_APPLY} (it was archived)"
+        if now.get("updatedAt") != planned.get("updatedAt") or (
+            change.before_digest is not None and remote_digest(now) != change.before_digest
+        ):
+            return f"{STALE_DURING_APPLY} (updatedAt {now.get('updatedAt')})"
+        return None
 
 
 class Run:
     """One apply's stages; workers report each completed step to the Recorder."""
 
-    def __init__(self, client: HubSpotClient, recorder: Recorder, stop: threading.Event) -> None:
+    def __init__(
+        self,
+        client: HubSpotClient,
+        recorder: Recorder,
+        stop: threading.Event,
+        *,
+        baseline: RemoteState | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.client = client
+        self.freshness = Freshness(client, baseline, clock)
         self.recorder = recorder
         self.stop = stop
         self.halt: str | None = None
@@ -88,10 +166,7 @@ class Run:
             elif first.action is Action.RENAME:
                 steps = [self._rename(first)]
             elif first.action is Action.UPDATE:
-                body = self.client.update_property(
-                    first.object_type, first.name, first.payload or {}
-                )
-                steps = [Step(first, "applied", response=body)]
+                steps = [self._update(first)]
             else:
                 self.client.archive_properties(first.object_type, [c.name for c in unit])
                 steps = [Step(c, "applied") for c in unit]
@@ -112,6 +187,15 @@ class Run:
                 self._records = Records(self.client)
             records = self._records
         return Migrator(self.client, records, self.recorder, change, self.stop).run()
+
+    def _update(self, change: Change) -> Step:
+        stale = self.freshness.moved(change)
+        if stale is not None:
+            return Step(change, "skipped", stale)
+        body: dict[str, Any] = self.client.update_property(
+            change.object_type, change.name, change.payload or {}
+        )
+        return Step(change, "applied", response=body)
 
     def _failed(self, change: Change, exc: HubpropsError) -> Step:
         details = exc.details if isinstance(exc, RemoteError) else ()
@@ -153,12 +237,54 @@ class Run:
         result = self.client.create_properties(object_type, [c.payload or {} for c in unit])
         made = {str(r.get("name")): r for r in result.results}
         errors = {e.name: e.error for e in result.errors}
+        taken = [c for c in unit if isinstance(errors.get(c.name), Conflict)]
+        existing = self._existing(object_type, taken) if taken else {}
         steps: list[Step] = []
         for change in unit:
             if change.name in made:
                 steps.append(Step(change, "applied", response=made[change.name]))
+            elif change.name in existing:
+                steps.append(self._adopt(change, existing[change.name]))
             elif change.name in errors:
                 steps.append(self._failed(change, errors[change.name]))
             else:
                 steps.append(Step(change, "failed", "HubSpot's batch answer did not mention it"))
         return steps
+
+    def _existing(self, object_type: str, taken: Sequence[Change]) -> dict[str, dict[str, Any]]:
+        """The properties that a create found taken (made by another checkout or by hand since
+        the plan): one list for the object type, a single read for one it does not show."""
+        listed = {str(p.get("name")): p for p in self.client.list_properties(object_type)}
+        found: dict[str, dict[str, Any]] = {}
+        for change in taken:
+            prop = listed.get(change.name) or self.client.read_back(
+                object_type, change.payload or {}
+            )
+            if prop is not None:
+                found[change.name] = prop
+        return found
+
+    def _adopt(self, change: Change, found: dict[str, Any]) -> Step:
+        """Adopt an existing property identical to what the create would make (compared like
+        the planner compares, over the definition's fields); else a conflict naming the
+        difference."""
+        after = change.after or {}
+        now = normalize_remote(found, list(after))
+        differ = [f for f in after if now.get(f) != after[f]]
+        if not differ:
+            return Step(change, "applied", response=found, adopted=True)
+        details = tuple(
+            f"{f}: the plan creates {_js(after[f])}, HubSpot has {_js(now.get(f))}"
+            for f in sorted(differ, key=field_order)
+        )
+        message = (
+            f"{change.object_type} property {change.name!r} already exists in HubSpot and "
+            f"differs in {', '.join(sorted(differ, key=field_order))} (conflict); run plan "
+            "again to update it, or rename yours"
+        )
+        return Step(change, "failed", message, details)
+
+
+def _js(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 80 else text[:77] + "..."

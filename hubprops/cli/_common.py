@@ -99,10 +99,9 @@ def silence_stdout() -> None:
 
 def _scrub(text: str) -> str:
     """Remove the token from a message, should any foreign error have echoed it."""
-    token = os.environ.get(TOKEN_ENV)
-    if token and token in text:
-        text = text.replace(token, "***")
-    return text
+    from hubprops.hubspot.endpoint import scrub
+
+    return scrub(text, os.environ.get(TOKEN_ENV))
 
 
 @dataclass(frozen=True)
@@ -118,6 +117,8 @@ class RemoteOptions:
     api_version: str = DEFAULT_API_VERSION
     token_env: str = TOKEN_ENV
     environment: str | None = None
+    #: Allow plain http to a host other than loopback (a proxy in a lab): sends the token in clear.
+    insecure_http: bool = False
 
 
 def project_config() -> Config:
@@ -167,6 +168,11 @@ def remote_options(func: F) -> F:
         is_flag=True,
         help=f"Use the built-in HubSpot emulator (state in {SANDBOX_STATE}); no account needed.",
     )
+    @click.option(
+        "--insecure-http",
+        is_flag=True,
+        help="Allow a plain http --api-base other than loopback (sends the token in clear).",
+    )
     @functools.wraps(func)
     @_guarded
     def wrapper(
@@ -176,8 +182,13 @@ def remote_options(func: F) -> F:
         portal: int | None,
         env_name: str | None,
         sandbox: bool,
+        insecure_http: bool,
         **kw: Any,
     ) -> Any:
+        if api_base is not None and not api_base.strip():
+            from hubprops.hubspot.endpoint import check_api_base
+
+            check_api_base(api_base)  # empty: refused now, not defaulted nor retried
         settings = _settings(
             env_name=env_name, api_base=api_base, api_version=api_version, portal_id=portal
         )
@@ -188,6 +199,7 @@ def remote_options(func: F) -> F:
             api_version=settings.api_version,
             token_env=settings.token_env,
             environment=settings.environment,
+            insecure_http=insecure_http,
         )
         return func(*args, remote=remote, **kw)
 
@@ -286,5 +298,8 @@ def open_client(remote: RemoteOptions) -> Iterator[HubSpotClient]:
             f"no HubSpot token: set {remote.token_env}{for_env} to a private app access token, "
             "or use --sandbox to try hubprops against the built-in emulator"
         )
-    with HubSpotClient(remote.api_base, real_token) as client:
+    from hubprops.hubspot.endpoint import check_api_base, check_token
+
+    api_base = check_api_base(remote.api_base, insecure_http=remote.insecure_http)
+    with HubSpotClient(api_base, check_token(real_token)) as client:
         yield client

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hubprops.errors import RemoteError
+from hubprops.hubspot.endpoint import resolve_portal
 from hubprops.models import OBJECT_TYPE_IDS, RemoteState, canonical_object_type
 from hubprops.plan.remote import read_remote
 
@@ -26,7 +27,7 @@ def read_portal(
 ) -> RemoteState:
     """HubSpot's properties and groups of ``objects`` (all standard types when empty). With no
     --object, a type the token may not read (403) is skipped and noted, not an error."""
-    portal = portal_id if portal_id is not None else client.get_portal_id()
+    portal = resolve_portal(client, portal_id)
     if objects:
         return read_remote(client, [canonical_object_type(t) for t in objects], portal_id=portal)
     states = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from typing import Any
@@ -143,9 +144,10 @@ def _ask() -> int | None:
 
 def _saved_plan(path: str, remote: RemoteOptions) -> Plan:
     from hubprops.plan.file import read_plan
+    from hubprops.plan.signing import key_from
     from hubprops.sandbox import SANDBOX_BASE_URL
 
-    plan = read_plan(path)
+    plan = read_plan(path, key=key_from(os.environ))
     made_on_sandbox = plan.api_base == SANDBOX_BASE_URL
     if made_on_sandbox != remote.sandbox:
         where = "the sandbox" if made_on_sandbox else plan.api_base

@@ -19,6 +19,7 @@ from hubprops.cli._common import (
     remote_options,
 )
 from hubprops.errors import ConfigError, DefinitionError
+from hubprops.hubspot.endpoint import resolve_portal
 from hubprops.lock.file import load_lock
 from hubprops.models import Definitions
 from hubprops.plan.drift import drift_types, find_drift
@@ -42,7 +43,7 @@ def drift(
     lock = load_lock(lock_path)
     definitions = _definitions(directory)
     with open_client(remote) as client:
-        portal = remote.portal if remote.portal is not None else client.get_portal_id()
+        portal = resolve_portal(client, remote.portal)
         types = drift_types(lock, portal, objects)
         if not types:
             recorded = ", ".join(sorted(lock.portals)) or "none"

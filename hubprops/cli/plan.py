@@ -8,6 +8,7 @@ Reads the definitions and the lock, makes a constant number of GET requests per 
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 
@@ -31,6 +32,7 @@ from hubprops.definitions.loader import load_definitions
 from hubprops.errors import ConfigError, HubpropsError
 from hubprops.lock.file import DEFAULT_LOCK_PATH, load_lock
 from hubprops.plan.file import encode, write_plan
+from hubprops.plan.signing import key_from
 from hubprops.plan.types import Plan, PlanOptions
 from hubprops.render.plan import render_error_json, render_plan
 
@@ -118,6 +120,6 @@ def _make_plan(
 
 def _save(out: str, made: Plan) -> None:
     try:
-        write_plan(out, made)
+        write_plan(out, made, key=key_from(os.environ))
     except OSError as exc:
         raise ConfigError(f"cannot write the plan to {out}: {exc.strerror or exc}") from exc

@@ -12,6 +12,9 @@ Default property groups that HubSpot creates in every portal are listed once, he
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +35,7 @@ from hubprops.definitions.renames import rename_diagnostics
 from hubprops.definitions.schema import definitions_schema, schema_diagnostics
 from hubprops.definitions.semantic import SourceDocument, semantic_diagnostics
 from hubprops.errors import DefinitionError, Diagnostic
+from hubprops.fsutil import read_regular
 from hubprops.models import (
     Definitions,
     GroupDef,
@@ -100,27 +104,81 @@ def display_path(path: Path) -> str:
 def find_definition_files(directory: str | Path) -> list[Path]:
     """Definition files under ``directory`` (or ``directory`` itself if it is a file), sorted.
 
-    Raises DefinitionError when the folder does not exist or holds no definition files.
+    Raises DefinitionError when the folder does not exist or holds no definition files, and
+    naming every folder or file under it that cannot be read (permissions, a broken symlink, a
+    symlink loop, a FIFO or device with a definitions suffix): a folder skipped silently would
+    make its properties look deleted to ``plan --prune``.
     """
     root = Path(directory)
+    problems: list[Diagnostic] = []
     try:
         if root.is_file():
             return [root]
+        if root.exists() and not root.is_dir():
+            raise _folder_error(root, "not a regular file or folder (a FIFO or device?)")
         if not root.is_dir():
             raise _folder_error(root, "no such directory (point -d at your definitions folder)")
-        files = sorted(
-            p
-            for p in root.rglob("*")
-            if p.suffix.lower() in DEFINITION_SUFFIXES
-            and p.is_file()
-            and not any(part.startswith(".") for part in p.relative_to(root).parts)
-        )
+        files = sorted(_walk(root, problems))
     except OSError as exc:  # e.g. a name longer than the file system allows
         raise _folder_error(root, f"cannot read this folder: {exc.strerror or exc}") from exc
+    if problems:
+        raise DefinitionError(_sorted(problems))
     if not files:
         pattern = ", ".join(f"*{s}" for s in DEFINITION_SUFFIXES)
         raise _folder_error(root, f"no definition files ({pattern}) in this folder")
     return files
+
+
+def _walk(root: Path, problems: list[Diagnostic]) -> list[Path]:
+    """Definition files below ``root``, following symlinks once (a folder met twice is a loop);
+    hidden names are skipped. Everything that cannot be read is added to ``problems``."""
+    found: list[Path] = []
+    info = root.stat()
+    seen = {(info.st_dev, info.st_ino)}
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(_unreadable(folder, "cannot read this folder", exc))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                st = entry.stat()  # follows symlinks
+            except OSError as exc:
+                problems.append(_unreadable(path, "cannot read", exc, link=entry.is_symlink()))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if (st.st_dev, st.st_ino) in seen:
+                    problems.append(_folder_error_diag(path, "symlink loop: folder seen already"))
+                    continue
+                seen.add((st.st_dev, st.st_ino))
+                pending.append(path)
+            elif path.suffix.lower() in DEFINITION_SUFFIXES:
+                if stat.S_ISREG(st.st_mode):
+                    found.append(path)
+                else:
+                    message = "not a regular file (a FIFO or device is never read)"
+                    problems.append(_folder_error_diag(path, message))
+    return found
+
+
+def _unreadable(path: Path, what: str, exc: OSError, *, link: bool = False) -> Diagnostic:
+    if link and exc.errno == errno.ENOENT:
+        reason = "broken symlink (it points to nothing)"
+    elif exc.errno == errno.ELOOP:
+        reason = "symlink loop"
+    else:
+        reason = exc.strerror or str(exc)
+    return _folder_error_diag(path, f"{what}: {reason}; nothing was planned from this folder")
+
+
+def _folder_error_diag(path: Path, message: str) -> Diagnostic:
+    return Diagnostic(display_path(path), 0, 0, "", message)
 
 
 def _folder_error(root: Path, message: str) -> DefinitionError:
@@ -169,7 +227,7 @@ def _raise_on_errors(diagnostics: list[Diagnostic]) -> None:
 def _read_document(path: Path) -> tuple[SourceDocument | None, list[Diagnostic]]:
     file = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         return None, [Diagnostic(file, 0, 0, "", f"cannot read file: {exc.strerror or exc}")]
     try:
@@ -198,7 +256,49 @@ def _read_document(path: Path) -> tuple[SourceDocument | None, list[Diagnostic]]
         for dup in parsed.duplicate_keys
     ]
     problems.extend(schema_diagnostics(parsed.data, file=file, positions=parsed.positions))
+    problems.extend(
+        Diagnostic(file, *locate(parsed.positions, where), format_path(where), message)
+        for where, message in _text_problems(parsed.data, ())
+    )
     return SourceDocument(file, parsed.data, parsed.positions), problems
+
+
+#: Fields whose value is an identifier checked by a schema ``pattern``. JSON Schema's patterns
+#: are searched, and Python's ``$`` also matches before a final line break: ``"contacts\n"``
+#: would pass ``^(contacts|...)$``. These must match the pattern exactly.
+_IDENTIFIER_FIELDS = frozenset({"objectType", "name", "groupName", "from", "to"})
+#: Fields a person reads: blank (only spaces) is as good as missing.
+_TEXT_FIELDS = frozenset({"label"})
+
+
+def _text_problems(value: Any, path: JsonPath) -> list[tuple[JsonPath, str]]:
+    """Strings the schema lets through but HubSpot or the planner cannot use: a lone surrogate
+    (``"\ud800"`` in JSON: not encodable as UTF-8), an identifier ending in a line break, a
+    blank label. Iterative, so a deep document cannot exhaust the stack."""
+    found: list[tuple[JsonPath, str]] = []
+    pending: list[tuple[Any, JsonPath]] = [(value, path)]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if _has_surrogate(str(key)):
+                    found.append((where, "a key holds a lone surrogate (not valid Unicode)"))
+                pending.append((child, (*where, str(key))))
+        elif isinstance(item, list):
+            pending.extend((child, (*where, i)) for i, child in enumerate(item))
+        elif isinstance(item, str):
+            field = where[-1] if where else ""
+            if _has_surrogate(item):
+                found.append((where, "holds a lone surrogate (not valid Unicode text)"))
+            elif field in _IDENTIFIER_FIELDS and item != item.rstrip("\r\n"):
+                found.append((where, f"{item!r} ends with a line break; remove it"))
+            elif field in _TEXT_FIELDS and not item.strip():
+                found.append((where, "is blank; write a label people can read"))
+    return sorted(found, key=lambda f: format_path(f[0]))
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def _not_utf8(file: str, raw: bytes, exc: UnicodeDecodeError) -> Diagnostic:
@@ -222,7 +322,8 @@ def _build(
     problems: list[Diagnostic] = []
     for doc in documents:
         object_type = doc.object_type
-        assert object_type is not None  # the schema requires objectType
+        if object_type is None:  # pragma: no cover - refused by the checks in _read_document
+            continue
         properties.setdefault(object_type, [])
         groups.setdefault(object_type, [])
         groups[object_type].extend(_models(doc, "groups", GroupDef, problems))

@@ -12,6 +12,7 @@ positions from the same YAML walk, which understands JSON's syntax.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,10 @@ JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+#: The most values aliases may add to a document by repeating what an anchor holds. Definitions
+#: rarely use aliases at all; nine levels of nine aliases (a "billion laughs") would otherwise
+#: expand to hundreds of millions of values.
+MAX_ALIAS_EXPANSION = 100_000
 
 #: libyaml's parser when PyYAML was built with it (about 6x faster), else the pure-Python one.
 #: Both keep the same node marks.
@@ -96,6 +101,10 @@ def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
             raise DocumentSyntaxError(
                 "invalid JSON: lists or objects nested too deeply", 1, 1
             ) from exc
+        except ValueError as exc:  # an integer of more than 4,300 digits
+            raise DocumentSyntaxError(
+                "invalid JSON: a number with too many digits", *_long_number(text)
+            ) from exc
     try:
         # Valid JSON has tabs only as whitespace (never raw inside strings), which YAML refuses
         # in places; a space is one column too, so positions stay exact.
@@ -111,6 +120,15 @@ def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
     if json_syntax:
         parsed.data = json_data
     return parsed
+
+
+def _long_number(text: str) -> Position:
+    """Where the first run of over 4,300 digits starts (what Python's int() refuses)."""
+    match = re.search(r"\d{4301,}", text)
+    if match is None:
+        return (1, 1)
+    index = match.start()
+    return (text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index))
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> DocumentSyntaxError:
@@ -169,10 +187,21 @@ class _Walker:
         self.loader = loader
         self.result = result
         self.active: set[int] = set()
+        self.seen: set[int] = set()
+        self.repeats = 0
 
     def build(self, node: Node, path: JsonPath) -> Any:
         if id(node) in self.active:
             raise DocumentSyntaxError("invalid YAML: an alias refers to itself", *_pos(node))
+        if id(node) in self.seen:  # reached again through an alias
+            self.repeats += 1
+            if self.repeats > MAX_ALIAS_EXPANSION:
+                raise DocumentSyntaxError(
+                    f"invalid YAML: aliases expand to more than {MAX_ALIAS_EXPANSION} values "
+                    "(a definitions file does not need aliases: write the values out)",
+                    *_pos(node),
+                )
+        self.seen.add(id(node))
         self.active.add(id(node))
         try:
             if isinstance(node, MappingNode):
@@ -184,7 +213,7 @@ class _Walker:
                     self.result.positions[item_path] = _pos(child)
                     items.append(self.build(child, item_path))
                 return items
-            return self.loader.construct_object(node, deep=True)
+            return self._scalar(node)
         finally:
             self.active.discard(id(node))
 
@@ -209,6 +238,23 @@ class _Walker:
             self.result.positions[key_path] = _pos(key_node)
             mapping[key] = self.build(value_node, key_path)
         return mapping
+
+    def _scalar(self, node: Node) -> Any:
+        """A scalar's value; a tag that cannot construct it (``!!int 'abc'``, ``!!bool maybe``,
+        an integer of more than 4,300 digits) is a located error, not a crash."""
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            shown = str(node.value)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            reason = "too many digits" if "digits" in str(exc) else f"not a valid {tag}"
+            raise DocumentSyntaxError(
+                f"invalid YAML: cannot read {shown!r} ({reason})", *_pos(node)
+            ) from exc
+        return value
 
     @staticmethod
     def _key(node: Node) -> str:

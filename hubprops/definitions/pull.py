@@ -102,8 +102,8 @@ class _Existing:
 
 def property_definition(remote: Mapping[str, Any]) -> dict[str, Any]:
     """A HubSpot property as a definition: ``name`` and the fields that differ from HubSpot's
-    defaults (its position in the group left unmanaged), in HubSpot's order; options as ``{label, value}`` (+ description, hidden when
-    set) in display order."""
+    defaults (its position in the group left unmanaged), in HubSpot's order; options as
+    ``{label, value}`` (+ description, hidden when set) in display order."""
     normalized = normalize_remote(remote, PROPERTY_FIELDS)
     out: dict[str, Any] = {}
     for name, value in normalized.items():

@@ -194,7 +194,7 @@ def _not_in_enum(path: JsonPath, value: Any, error: ValidationError, data: Any) 
         return f"{shown} is not valid for type '{typ}' (valid: {', '.join(valid)})"
     close = difflib.get_close_matches(str(value), valid, n=1) if isinstance(value, str) else []
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    if field == "type" and value in _FIELD_TYPE_OF_TYPE:
+    if field == "type" and isinstance(value, str) and value in _FIELD_TYPE_OF_TYPE:
         hint = f"; '{value}' is a fieldType, its type is '{_FIELD_TYPE_OF_TYPE[value]}'"
     return f"{shown} is not a valid {field} (valid: {', '.join(valid)}){hint}"
 

@@ -25,6 +25,7 @@ import httpx
 from hubprops import __version__
 from hubprops.errors import (
     AuthenticationError,
+    ConfigError,
     DailyLimitReached,
     PermissionDenied,
     RemoteError,
@@ -33,6 +34,7 @@ from hubprops.errors import (
 from hubprops.hubspot._batchcreate import create_chunk
 from hubprops.hubspot._http import Answer, Requester
 from hubprops.hubspot.batch import BatchResult, ItemError, Outcome, chunked, run_map
+from hubprops.hubspot.endpoint import check_segment
 from hubprops.hubspot.ratelimit import RateLimiter
 from hubprops.hubspot.reconcile import group_fields, require_same
 from hubprops.hubspot.retry import CircuitBreaker, RetryPolicy
@@ -48,6 +50,8 @@ FATAL = (AuthenticationError, PermissionDenied, DailyLimitReached)
 
 
 def _q(segment: str) -> str:
+    if segment in ("", ".", ".."):  # a URL path would resolve them: never send one
+        raise ConfigError(f"{segment!r} is not a valid property or group name")
     return quote(segment, safe="")
 
 
@@ -132,7 +136,7 @@ class HubSpotClient:
 
     @staticmethod
     def _props(object_type: str) -> str:
-        return f"/crm/v3/properties/{_q(object_type)}"
+        return f"/crm/v3/properties/{_q(check_segment(object_type))}"
 
     # -- reads --------------------------------------------------------------------------------
     def get_portal_id(self) -> int:

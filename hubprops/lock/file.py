@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import json
 import os
+from functools import cache
+from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hubprops.errors import LockError, UnsupportedFormatVersion
-from hubprops.fsutil import atomic_write_json
+from hubprops.fsutil import atomic_write_json, read_regular, remove_stale_temps
 
 FORMAT_VERSION = 1
 DEFAULT_LOCK_PATH = "hubprops.lock.json"
@@ -138,14 +140,25 @@ class Lock(BaseModel):
 
 
 def load_lock(path: str | os.PathLike[str]) -> Lock:
-    """Read a lock file; a missing file is an empty lock. Unreadable or invalid -> LockError."""
+    """Read a lock file; a missing file is an empty lock. Unreadable, not a regular file, a
+    symlink pointing nowhere, or content that breaks ``schemas/lock.schema.json`` -> LockError.
+    Temp files a killed writer left beside it are removed (``remove_stale_temps``)."""
     p = Path(path)
+    if p.is_symlink() and not p.exists():
+        raise LockError(
+            f"{p}: the lock file is a symlink that points nowhere (broken, or a loop); "
+            "fix or remove it"
+        )
     if not p.exists():
         return Lock()
+    remove_stale_temps(p)
     try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LockError(f"{p}: cannot read lock file: {exc}") from exc
+        raw = json.loads(read_regular(p).decode("utf-8"), parse_constant=_no_constant)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise LockError(f"{p}: cannot read lock file: {reason}") from exc
+    except RecursionError as exc:
+        raise LockError(f"{p}: cannot read lock file: JSON nested too deeply") from exc
     if not isinstance(raw, dict):
         raise LockError(f"{p}: lock file must hold a JSON object")
     version = raw.get("format_version")
@@ -154,6 +167,7 @@ def load_lock(path: str | os.PathLike[str]) -> Lock:
             f"{p}: lock format_version {version!r} is not supported "
             f"(this hubprops reads version {FORMAT_VERSION})"
         )
+    _check_schema(raw, p)
     try:
         return Lock.model_validate(raw)
     except ValidationError as exc:
@@ -162,6 +176,36 @@ def load_lock(path: str | os.PathLike[str]) -> Lock:
         raise LockError(f"{p}: invalid lock file at {where}: {first['msg']}") from exc
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+@cache
+def lock_schema() -> dict[str, Any]:
+    """The lock file's JSON Schema (2020-12)."""
+    text = resources.files("hubprops").joinpath("schemas/lock.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _check_schema(raw: dict[str, Any], p: Path) -> None:
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+    errors = Draft202012Validator(lock_schema()).iter_errors(raw)
+    error = next(iter(sorted(errors, key=lambda e: [str(x) for x in e.path])), None)
+    if error is not None:
+        where = ".".join(str(x) for x in error.absolute_path) or "(top)"
+        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
+        raise LockError(
+            f"{p}: invalid lock file at {where}: {message} (the lock is written by hubprops; "
+            "restore it from git)"
+        )
+
+
 def save_lock(path: str | os.PathLike[str], lock: Lock) -> None:
-    """Write the lock atomically as pretty, key-sorted JSON."""
-    atomic_write_json(path, lock.to_json())
+    """Write the lock atomically as pretty, key-sorted JSON (through a symlink, to its target).
+    A folder that cannot be written, or a broken symlink, is a LockError."""
+    try:
+        atomic_write_json(path, lock.to_json())
+    except OSError as exc:
+        raise LockError(f"{path}: cannot write the lock file: {exc.strerror or exc}") from exc

@@ -1,10 +1,11 @@
 """Estimate: what applying a plan will cost, counted from the plan alone, before any write.
 
 ``estimate`` counts the requests ``hubprops apply PLAN`` sends, by kind, following what apply
-does (``apply/applier.py``, ``apply/stages.py``, ``apply/rename.py``): the portal lookup (unless
-``--portal`` is given), the re-reads of the staleness check (one properties list per object type
-with property changes and per extra dataSensitivity level; one groups list per object type with
-group updates or archives), one request per group change and per property update, one
+does (``apply/applier.py``, ``apply/stages.py``, ``apply/rename.py``): the portal lookup, the
+re-reads of the staleness check (one properties list per object type with property changes or
+in-sync properties and per extra dataSensitivity level; one groups list per object type with
+group updates, archives or in-sync groups), the re-lists before every 100 updates of an object
+type, one request per group change and per property update, one
 ``batch/create`` or ``batch/archive`` per object type and ``batch_size`` properties, and per
 rename one create, the search pages and batch updates of the copy (``impact.records`` values,
 100 per page), one verifying count and one archive. A test compares it with what apply sends.
@@ -22,16 +23,19 @@ from collections import Counter
 
 from hubprops.errors import PlanError
 from hubprops.hubspot.records import BATCH_UPDATE_SIZE, PAGE_SIZE, SEARCH_PER_SECOND
-from hubprops.plan.types import Action, Change, Estimate, Kind, Plan
+from hubprops.plan.types import Action, Estimate, Kind, Plan
 
 #: Requests per rename besides the copy's pages and batch updates: create, verify, archive.
 RENAME_CONSTANT = 3
 
 
-def _staleness_reads(changes: tuple[Change, ...]) -> int:
+def _staleness_reads(plan: Plan) -> int:
     """The lists apply re-reads to check the plan still holds (``read_for_staleness``)."""
     calls: set[tuple[str, str, str | None]] = set()
-    for change in changes:
+    for synced in plan.in_sync:
+        what = "properties" if synced.kind is Kind.PROPERTY else "groups"
+        calls.add((synced.object_type, what, None))
+    for change in plan.changes:
         if change.kind is Kind.PROPERTY:
             calls.add((change.object_type, "properties", None))
             for side in (change.before, change.after):
@@ -49,14 +53,24 @@ def rename_requests(records: int | None) -> tuple[int, int]:
     return max(1, math.ceil(n / PAGE_SIZE)), math.ceil(n / BATCH_UPDATE_SIZE)
 
 
-def count_requests(
-    plan: Plan, *, batch_size: int = 100, portal_given: bool = False
-) -> Counter[str]:
-    """Requests ``apply`` sends for ``plan``, by kind."""
+def _freshness_reads(plan: Plan) -> int:
+    """Re-lists before updates (``apply.stages.Freshness``): one per object type after every
+    ``REREAD_EVERY`` updates (those due after ``REREAD_SECONDS`` cannot be known in advance)."""
+    from hubprops.apply.stages import REREAD_EVERY
+
+    updates = Counter(
+        c.object_type for c in plan.changes if c.kind is Kind.PROPERTY and c.action is Action.UPDATE
+    )
+    return sum((n - 1) // REREAD_EVERY for n in updates.values())
+
+
+def count_requests(plan: Plan, *, batch_size: int = 100) -> Counter[str]:
+    """Requests ``apply`` sends for ``plan``, by kind: the portal lookup (always: apply asks
+    HubSpot even with ``--portal``), the staleness reads, the writes, a rename's copy."""
     kinds: Counter[str] = Counter()
     if not plan.changes:
         return kinds
-    kinds["reads"] = (0 if portal_given else 1) + _staleness_reads(plan.changes)
+    kinds["reads"] = 1 + _staleness_reads(plan) + _freshness_reads(plan)
     batched: Counter[tuple[str, Action]] = Counter()
     for change in plan.changes:
         if change.kind is Kind.GROUP:
@@ -90,10 +104,9 @@ def estimate(
     interval: float,
     daily_remaining: int | None,
     batch_size: int = 100,
-    portal_given: bool = False,
 ) -> Estimate:
     """The plan's ``Estimate`` at the given rate limit (see the module docstring)."""
-    kinds = count_requests(plan, batch_size=batch_size, portal_given=portal_given)
+    kinds = count_requests(plan, batch_size=batch_size)
     total = sum(kinds.values())
     return Estimate(
         requests=total,

@@ -30,7 +30,7 @@ from hubprops.errors import (
     UnsupportedFormatVersion,
     WrongPortal,
 )
-from hubprops.fsutil import atomic_write, dumps_pretty
+from hubprops.fsutil import FileRefused, atomic_write, dumps_pretty, read_regular
 from hubprops.models import RemoteState
 from hubprops.normalize import (
     digest,
@@ -40,18 +40,20 @@ from hubprops.normalize import (
     remote_digest,
     remote_group_digest,
 )
+from hubprops.plan.signing import UNSIGNED_KEYS, check_signature, sign
 from hubprops.plan.types import Action, Change, Kind, Plan
 
 FORMAT_VERSION = 1
 
 
 def checksum(data: dict[str, Any]) -> str:
-    """sha256 of the canonical JSON of ``data`` without its ``checksum`` key."""
-    return digest({k: v for k, v in data.items() if k != "checksum"})
+    """sha256 of the canonical JSON of ``data`` without its ``checksum`` and ``signature``."""
+    return digest({k: v for k, v in data.items() if k not in UNSIGNED_KEYS})
 
 
-def encode(plan: Plan) -> dict[str, Any]:
-    """The plan as the JSON object written to a plan file (checksum included)."""
+def encode(plan: Plan, *, key: bytes | None = None) -> dict[str, Any]:
+    """The plan as the JSON object written to a plan file (checksum included; ``signature``
+    too when a signing ``key`` is given, see ``hubprops.plan.signing``)."""
     data: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "hubprops_version": plan.hubprops_version,
@@ -71,6 +73,8 @@ def encode(plan: Plan) -> dict[str, Any]:
     # Through JSON once, so that the checksum is over exactly what a reader will see.
     data = json.loads(json.dumps(data, ensure_ascii=False))
     data["checksum"] = checksum(data)
+    if key:
+        data["signature"] = sign(data, key)
     return data
 
 
@@ -93,9 +97,10 @@ def plan_schema() -> dict[str, Any]:
     return schema
 
 
-def decode(data: Any, *, source: str = "plan file") -> Plan:
+def decode(data: Any, *, source: str = "plan file", key: bytes | None = None) -> Plan:
     """A Plan from a plan file's JSON object, after checking, in this order: format_version
-    (UnsupportedFormatVersion), checksum (ChecksumMismatch), schema (PlanFileError)."""
+    (UnsupportedFormatVersion), checksum (ChecksumMismatch), the signature when a ``key`` is
+    given (PlanFileError), schema (PlanFileError)."""
     if not isinstance(data, dict):
         raise PlanFileError(f"{source}: not a hubprops plan (expected a JSON object)")
     version = data.get("format_version")
@@ -111,6 +116,8 @@ def decode(data: Any, *, source: str = "plan file") -> Plan:
             f"{source}: plan file was edited after it was written (checksum mismatch); "
             "plan files must not be edited: run `hubprops plan -o FILE` again"
         )
+    if key:
+        check_signature(data, key, source=source)
     _validate_schema(data, source)
     try:
         changes = tuple(Change.model_validate(c) for c in data["changes"])
@@ -133,23 +140,32 @@ def _validate_schema(data: dict[str, Any], source: str) -> None:
         raise PlanFileError(f"{source}: invalid plan at {where}: {error.message}")
 
 
-def write_plan(path: str | os.PathLike[str], plan: Plan) -> None:
-    """Write ``encode(plan)`` atomically as pretty, key-sorted JSON."""
-    atomic_write(path, dumps_pretty(encode(plan)))
+def write_plan(path: str | os.PathLike[str], plan: Plan, *, key: bytes | None = None) -> None:
+    """Write ``encode(plan, key=key)`` atomically as pretty, key-sorted JSON."""
+    atomic_write(path, dumps_pretty(encode(plan, key=key)))
 
 
-def read_plan(path: str | os.PathLike[str]) -> Plan:
-    """Read and verify a plan file (see ``decode``); unreadable or not JSON -> PlanFileError."""
+def read_plan(path: str | os.PathLike[str], *, key: bytes | None = None) -> Plan:
+    """Read and verify a plan file (see ``decode``; ``key`` requires a valid signature);
+    unreadable or not JSON -> PlanFileError."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_regular(p).decode("utf-8")
+    except FileRefused as exc:
+        raise PlanFileError(f"{p}: cannot read plan file: {exc.strerror}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanFileError(f"{p}: cannot read plan file: {exc}") from exc
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:  # JSONDecodeError, NaN, a number of over 4,300 digits
         raise PlanFileError(f"{p}: not a hubprops plan (not JSON: {exc})") from exc
-    return decode(data, source=str(p))
+    except RecursionError as exc:
+        raise PlanFileError(f"{p}: not a hubprops plan (JSON nested too deeply)") from exc
+    return decode(data, source=str(p), key=key)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def check_portal(plan: Plan, portal_id: int) -> None:

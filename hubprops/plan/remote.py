@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from hubprops.errors import HubpropsError, RemoteError
+from hubprops.hubspot.endpoint import check_segment, resolve_portal
 from hubprops.lock.file import Lock
 from hubprops.models import Definitions, RemoteObject, RemoteState, canonical_object_type
 from hubprops.plan.planner import object_types_in_scope, plan
@@ -96,14 +97,19 @@ def plan_against(
     estimate: bool = False,
 ) -> Plan:
     """Plan ``definitions`` against the portal behind ``client``: 1 call for the portal
-    (none when ``portal_id`` is given), then ``read_remote`` of the object types in scope.
+    (``resolve_portal``: ``portal_id`` only fills in when HubSpot will not say), then
+    ``read_remote`` of the object types in scope.
 
     ``impact`` True counts the records behind each destructive change (one search each,
     ``plan.impact``), False marks them "not counted", None (the default) leaves them alone.
     ``estimate`` adds ``plan.estimate`` (reading the daily budget left when the plan has
     changes and HubSpot's headers did not say) and refuses a plan over that budget."""
-    portal = portal_id if portal_id is not None else client.get_portal_id()
+    for given in options.objects:  # before any request (`--object ..` is not a path)
+        check_segment(canonical_object_type(given))
+    portal = resolve_portal(client, portal_id)
     types = object_types_in_scope(definitions, lock, portal, options)
+    for object_type in types:  # a lock key, too, becomes a URL path
+        check_segment(object_type)
     remote = read_remote(
         client, types, sensitivities=sensitivity_levels(definitions, types), portal_id=portal
     )
@@ -116,11 +122,11 @@ def plan_against(
 
         made = count_impact(Records(client), made) if impact else skip_impact(made)
     if estimate:
-        made = _estimated(client, made, portal_given=portal_id is not None)
+        made = _estimated(client, made)
     return made
 
 
-def _estimated(client: HubSpotClient, made: Plan, *, portal_given: bool) -> Plan:
+def _estimated(client: HubSpotClient, made: Plan) -> Plan:
     from hubprops.hubspot.records import daily_remaining
     from hubprops.plan.estimate import check_budget
     from hubprops.plan.estimate import estimate as estimate_of
@@ -132,7 +138,6 @@ def _estimated(client: HubSpotClient, made: Plan, *, portal_given: bool) -> Plan
         interval=limiter.interval,
         daily_remaining=daily_remaining(client) if made.has_changes else None,
         batch_size=client.batch_size,
-        portal_given=portal_given,
     )
     made = made.model_copy(update={"estimate": found})
     check_budget(made)

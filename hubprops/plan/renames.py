@@ -39,6 +39,11 @@ class RenameSplit:
     hidden: set[str] = field(default_factory=set)
 
 
+def rename_reason(old: str, new: str) -> str:
+    """The reason shown for (and checked on) a rename change."""
+    return f"rename {old} -> {new}: every value is copied to {new!r}, then {old!r} is archived"
+
+
 def _where(rename: RenameDef) -> tuple[tuple[str, int, str], str]:
     source = rename.source
     key = (source.file if source else "", source.line if source else 0, rename.from_)
@@ -93,10 +98,7 @@ def split_renames(defs: ObjectDefinitions, remote: RemoteObject) -> RenameSplit:
                 after=after,
                 payload=property_body(target),
                 destructive=True,
-                reasons=(
-                    f"rename {old} -> {new}: every value is copied to {new!r}, then {old!r} "
-                    "is archived",
-                ),
+                reasons=(rename_reason(old, new),),
                 before_digest=remote_property_digest(old_remote),
                 after_digest=digest(after),
                 rename_from=old,

@@ -189,3 +189,17 @@ def test_target_with_another_type_is_a_plan_error() -> None:
     )
     with client_for(sb) as c, pytest.raises(PlanError, match="already exists in HubSpot with type"):
         plan_against(c, rename_definitions(), Lock(), options=ALLOW, api_base="x")
+
+
+def test_apply_refuses_a_rename_whose_parts_disagree() -> None:
+    from hubprops.errors import PlanFileError
+
+    sb = seeded(50)
+    sb.put_property("contacts", trip_property(name="other_trip"))
+    made = make_plan(sb, Lock())
+    edited = made.model_copy(
+        update={"changes": (made.changes[0].model_copy(update={"rename_from": "other_trip"}),)}
+    )
+    with client_for(sb) as c, pytest.raises(PlanFileError, match=r"stale|do what it shows"):
+        apply_plan(c, edited, Lock(), save=lambda _: None)
+    assert values(sb, "old_trip") and not values(sb, "trip_kind")

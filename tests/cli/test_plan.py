@@ -74,10 +74,10 @@ def test_detailed_exitcode_and_saved_plan(project: Path) -> None:
 
 def test_saved_plan_hint_names_the_portal_and_lock_apply_needs(project: Path) -> None:
     result = hubprops(
-        "plan", "--sandbox", "--portal", "999", "--lock", "staging lock.json", "-o", "p.json"
+        "plan", "--sandbox", "--portal", "12345678", "--lock", "staging lock.json", "-o", "p.json"
     )
     assert result.exit_code == 0, result.output
-    hint = "hubprops apply --sandbox --portal 999 --lock 'staging lock.json' p.json"
+    hint = "hubprops apply --sandbox --portal 12345678 --lock 'staging lock.json' p.json"
     assert hint in result.stderr
 
 
@@ -215,11 +215,13 @@ def test_without_token_or_sandbox_it_stops(project: Path) -> None:
 
 def test_token_never_in_output_or_plan(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-na1-secret-value")
-    result = hubprops("plan", "--sandbox", "-o", "p.json", "--format", "json", "--portal", "99")
+    result = hubprops(
+        "plan", "--sandbox", "-o", "p.json", "--format", "json", "--portal", "12345678"
+    )
     assert result.exit_code == 0
     assert "secret" not in result.output
     assert "secret" not in (project / "p.json").read_text()
-    assert json.loads(result.stdout)["portal_id"] == 99
+    assert json.loads(result.stdout)["portal_id"] == 12345678
 
 
 def test_lock_error_is_reported(project: Path) -> None:

@@ -324,3 +324,150 @@ def test_key_written_twice_in_json_does_not_blame_yaml(tmp_path: Path) -> None:
 def test_unusable_folder_path_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
     (diag,) = problems(tmp_path / ("a" * 5000))  # longer than any file system allows
     assert diag.message.startswith("cannot read this folder: ")
+
+
+# -- unreadable parts of the folder (issue 17, item 2; item 6 for FIFOs) -----------------------
+def _named(diags: list[Diagnostic], needle: str) -> Diagnostic:
+    return next(d for d in diags if needle in d.file)
+
+
+def test_broken_symlink_is_an_error_naming_it(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", VALID)
+    (tmp_path / "leads").symlink_to(tmp_path / "nowhere")
+    diag = _named(problems(tmp_path), "leads")
+    assert "broken symlink" in diag.message
+
+
+def test_symlink_loop_is_an_error_naming_it(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", VALID)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "back").symlink_to(tmp_path)
+    (tmp_path / "self.yaml").symlink_to(tmp_path / "self.yaml")
+    diags = problems(tmp_path)
+    assert "symlink loop" in _named(diags, "back").message
+    assert "symlink loop" in _named(diags, "self.yaml").message
+
+
+def test_fifo_with_a_definitions_suffix_is_refused_without_blocking(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", VALID)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    assert "not a regular file" in _named(problems(tmp_path), "pipe.yaml").message
+    with pytest.raises(DefinitionError) as info:
+        find_definition_files(tmp_path / "pipe.yaml")
+    assert "not a regular file" in str(info.value.diagnostics[0])
+
+
+def test_unreadable_subfolder_is_an_error_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``validate`` used to say "valid: 1 file" and ``plan --prune`` archived the folder's
+    properties. As root no permission denies a read, so the OS refusal is simulated there."""
+    write(tmp_path, "a.yaml", VALID)
+    secret = tmp_path / "leads"
+    write(secret, "leads.yaml", "objectType: leads\n")
+    if os.geteuid() == 0:
+        real = os.scandir
+
+        def scandir(path: object) -> object:
+            if Path(str(path)) == secret:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "scandir", scandir)
+        diag = _named(problems(tmp_path), "leads")
+    else:
+        secret.chmod(0)
+        try:
+            diag = _named(problems(tmp_path), "leads")
+        finally:
+            secret.chmod(0o755)
+    assert "cannot read this folder: Permission denied" in diag.message
+
+
+def test_plan_prune_with_a_broken_subfolder_archives_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from hubprops.cli import main
+    from hubprops.sandbox import Sandbox
+    from tests.reliability.helpers import prop, write_definitions
+
+    monkeypatch.chdir(tmp_path)
+    group = [{"name": "ops", "label": "Ops"}]
+    write_definitions(tmp_path / "definitions", "contacts", [prop("alpha", "ops")], group)
+    write_definitions(tmp_path / "definitions" / "more", "leads", [prop("beta", "ops")], group)
+    run = CliRunner().invoke
+    assert run(main, ["apply", "--sandbox", "--auto-approve"]).exit_code == 0
+    moved = tmp_path / "elsewhere"
+    (tmp_path / "definitions" / "more").rename(moved)
+    (tmp_path / "definitions" / "more").symlink_to(tmp_path / "gone")  # now broken
+    result = run(main, ["plan", "--sandbox", "--prune", "--allow-destructive", "-o", "p.json"])
+    assert result.exit_code == 1
+    assert "definitions/more" in result.output and "broken symlink" in result.output
+    assert not (tmp_path / "p.json").exists()
+    state = Sandbox(state_file=".hubprops/sandbox.json")
+    assert "beta" in [p["name"] for p in state.properties("leads")]
+
+
+# -- clean, located errors instead of "unexpected error" (issue 17, items 5, 8, 9) ------------
+BASE = """\
+objectType: contacts
+properties:
+  - name: a
+    label: A
+    type: string
+    fieldType: text
+    groupName: contactinformation
+"""
+
+
+@pytest.mark.timeout(30)
+def test_yaml_alias_bomb_is_a_located_error(tmp_path: Path) -> None:
+    levels = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)
+    )
+    write(tmp_path, "bomb.yaml", "objectType: contacts\n" + levels)
+    (diag,) = problems(tmp_path)
+    assert "aliases expand to more than" in diag.message
+    assert diag.line > 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("label: A", "label: !!int 'abc'", "cannot read 'abc'"),
+        ("label: A", "label: !!float x", "cannot read 'x'"),
+        ("label: A", "label: !!timestamp '2024-13-45'", "cannot read '2024-13-45'"),
+        ("label: A", "label: !!bool maybe", "cannot read 'maybe'"),
+        ("label: A", "label: A\n    displayOrder: " + "9" * 5000, "too many digits"),
+        ("type: string", "type: [a]", "a list is not a valid type"),
+        ("objectType: contacts", 'objectType: "contacts\\n"', "ends with a line break"),
+        ("name: a", 'name: "a\\n"', "ends with a line break"),
+        ("groupName: contactinformation", 'groupName: "contactinformation\\n"', "line break"),
+        ("label: A", 'label: "   "', "is blank"),
+    ],
+)
+def test_bad_values_are_located_errors(tmp_path: Path, old: str, new: str, needle: str) -> None:
+    write(tmp_path, "a.yaml", BASE.replace(old, new))
+    diags = problems(tmp_path)
+    assert any(needle in d.message and d.line >= 1 for d in diags), diags
+
+
+def test_json_lone_surrogate_and_huge_integer_are_errors(tmp_path: Path) -> None:
+    body = '"name": "a", "type": "string", "fieldType": "text", "groupName": "contactinformation"'
+    write(
+        tmp_path,
+        "a.json",
+        '{"objectType": "contacts", "properties": [{' + body + ', "label": "\\ud800"}]}',
+    )
+    assert "lone surrogate" in problems(tmp_path)[0].message
+    write(tmp_path, "a.json", '{"objectType": "contacts",\n "x": ' + "1" * 5000 + "}")
+    (diag,) = problems(tmp_path)
+    assert (diag.line, diag.column) == (2, 7)
+    assert "too many digits" in diag.message
+
+
+def test_deeply_nested_json_definitions_are_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "a.json", "[" * 10000 + "]" * 10000)
+    assert "nested too deeply" in problems(tmp_path)[0].message

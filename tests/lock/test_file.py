@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +155,100 @@ def test_invalid_lock_names_the_place(tmp_path: Path) -> None:
     path.write_text(json.dumps(bad))
     with pytest.raises(LockError, match=r"portals\.1\.objects\.contacts\.properties\.x"):
         load_lock(path)
+
+
+# -- issue 17: items 6, 7, 8 (lock folder), 10 ------------------------------------------------
+def _valid_lock() -> dict[str, object]:
+    entry = {"id": "0-1/x", "sha256": "a" * 64}
+    objects = {"contacts": {"properties": {"x": entry}}}
+    return {"format_version": 1, "portals": {"123": {"objects": objects}}}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d["portals"]["123"]["objects"]["contacts"]["properties"]["x"].update(sha256="zz"),
+        lambda d: d["portals"].update(abc=d["portals"].pop("123")),
+    ],
+    ids=["sha256-zz", "portal-key-abc"],
+)
+def test_lock_breaking_its_schema_is_refused(tmp_path: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "lock.json"
+    data = _valid_lock()
+    load_lock_ok = tmp_path / "ok.json"
+    load_lock_ok.write_text(json.dumps(data))
+    load_lock(load_lock_ok)
+    edit(data)
+    path.write_text(json.dumps(data))
+    with pytest.raises(LockError, match="invalid lock file"):
+        load_lock(path)
+
+
+def test_lock_with_nan_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lock.json"
+    path.write_text('{"format_version": 1, "portals": {}, "x": NaN}')
+    with pytest.raises(LockError, match="NaN"):
+        load_lock(path)
+
+
+def test_deeply_nested_lock_is_a_clean_error(tmp_path: Path) -> None:
+    path = tmp_path / "lock.json"
+    path.write_text("[" * 10000 + "]" * 10000)
+    with pytest.raises(LockError, match="nested too deeply"):
+        load_lock(path)
+
+
+@pytest.mark.timeout(20)
+def test_fifo_or_device_as_lock_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "lock.json"
+    os.mkfifo(fifo)
+    with pytest.raises(LockError, match="not a regular file"):
+        load_lock(fifo)
+    with pytest.raises(LockError, match="not a regular file"):
+        load_lock("/dev/zero")
+
+
+def test_symlinked_lock_is_written_through(tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "hubprops.lock.json"
+    real.parent.mkdir()
+    real.write_text(json.dumps(_valid_lock()))
+    link = tmp_path / "hubprops.lock.json"
+    link.symlink_to(real)
+    lock = load_lock(link)
+    lock.portal(999)
+    save_lock(link, lock)
+    assert link.is_symlink()
+    assert "999" in json.loads(real.read_text())["portals"]
+
+
+def test_dangling_or_looping_lock_symlink_is_an_error(tmp_path: Path) -> None:
+    dangling = tmp_path / "a.json"
+    dangling.symlink_to(tmp_path / "nowhere.json")
+    loop = tmp_path / "b.json"
+    loop.symlink_to(loop)
+    for path in (dangling, loop):
+        with pytest.raises(LockError, match="points nowhere"):
+            load_lock(path)
+        with pytest.raises(LockError, match="points nowhere"):
+            save_lock(path, Lock())
+    assert not (tmp_path / "nowhere.json").exists()
+
+
+def test_unwritable_lock_folder_is_a_lock_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(LockError, match="cannot write the lock file"):
+        save_lock(blocker / "hubprops.lock.json", Lock())
+
+
+def test_leftover_temp_files_are_removed_on_the_next_run(tmp_path: Path) -> None:
+    path = tmp_path / "hubprops.lock.json"
+    save_lock(path, Lock())
+    old = tmp_path / ".hubprops.lock.json.abc123.tmp"
+    old.write_text("{half")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    young = tmp_path / ".hubprops.lock.json.def456.tmp"
+    young.write_text("{writing")
+    load_lock(path)
+    assert not old.exists()
+    assert young.exists()  # may belong to a writer at work

@@ -215,3 +215,94 @@ def test_stale_plan_says_when_hubspot_moved_a_field_the_definition_leaves_alone(
 
 def test_object_types_not_read_are_not_checked() -> None:
     check_stale(sample_plan(), RemoteState(portal_id=7))
+
+
+# -- signing (HUBPROPS_PLAN_KEY) -------------------------------------------------------------
+KEY = b"ci-secret-key"
+
+
+def test_signed_plan_round_trips_and_an_unsigned_or_resigned_one_is_refused(
+    tmp_path: Path,
+) -> None:
+    from hubprops.plan.signing import sign
+
+    path = tmp_path / "plan.json"
+    write_plan(path, sample_plan(), key=KEY)
+    data = json.loads(path.read_text())
+    assert data["signature"] == sign(data, KEY)
+    assert Draft202012Validator(json.loads(SCHEMA_FILE.read_text())).is_valid(data)
+    assert read_plan(path, key=KEY) == read_plan(path)  # the signature changes nothing else
+
+    with pytest.raises(PlanFileError, match="signature does not match"):
+        read_plan(path, key=b"another key")
+
+    # Edited and re-checksummed (what the plain checksum cannot catch): refused with the key.
+    data["changes"][0]["payload"]["label"] = "Edited"
+    data["checksum"] = checksum(data)
+    path.write_text(json.dumps(data))
+    read_plan(path)  # without a key only the checksum is checked
+    with pytest.raises(PlanFileError, match="signature does not match"):
+        read_plan(path, key=KEY)
+
+    write_plan(path, sample_plan())  # unsigned
+    with pytest.raises(PlanFileError, match="not signed"):
+        read_plan(path, key=KEY)
+
+
+def test_cli_signs_with_the_key_from_the_environment_and_apply_checks_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from hubprops.cli import main
+    from tests.reliability.helpers import prop, write_definitions
+
+    monkeypatch.chdir(tmp_path)
+    write_definitions(
+        tmp_path / "definitions",
+        "contacts",
+        [prop("alpha", "ops")],
+        [{"name": "ops", "label": "Ops"}],
+    )
+    run = CliRunner().invoke
+    monkeypatch.setenv("HUBPROPS_PLAN_KEY", "k1")
+    assert run(main, ["plan", "--sandbox", "-o", "plan.json"]).exit_code == 0
+    assert "signature" in json.loads((tmp_path / "plan.json").read_text())
+    monkeypatch.setenv("HUBPROPS_PLAN_KEY", "k2")
+    refused = run(main, ["apply", "--sandbox", "plan.json"])
+    assert refused.exit_code == 1
+    assert "signature does not match" in refused.output
+    monkeypatch.setenv("HUBPROPS_PLAN_KEY", "k1")
+    applied = run(main, ["apply", "--sandbox", "plan.json"])
+    assert applied.exit_code == 0, applied.output
+
+
+# -- issue 17, items 6 and 7: what read_plan refuses cleanly ------------------------------------
+@pytest.mark.timeout(20)
+def test_fifo_device_and_oversized_plan_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from hubprops import fsutil
+
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    with pytest.raises(PlanFileError, match="not a regular file"):
+        read_plan(fifo)
+    with pytest.raises(PlanFileError, match="not a regular file"):
+        read_plan("/dev/zero")
+    big = tmp_path / "big.json"
+    big.write_text(" " * 2048)
+    with pytest.raises(fsutil.FileRefused, match="larger than"):
+        fsutil.read_regular(big, limit=1024)
+
+
+def test_deeply_nested_plan_and_nan_are_clean_errors(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("[" * 10000 + "]" * 10000)
+    with pytest.raises(PlanFileError, match="nested too deeply"):
+        read_plan(path)
+    path.write_text('{"format_version": NaN}')
+    with pytest.raises(PlanFileError, match="NaN"):
+        read_plan(path)
