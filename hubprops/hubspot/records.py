@@ -47,6 +47,12 @@ def objects_path(object_type: str, tail: str = "", *, api_version: str = "v3") -
     return f"{base}/{tail}" if tail else base
 
 
+def _version_of(client: HubSpotClient) -> str:
+    """The API version the client speaks (``v3`` until the client records one)."""
+    version = getattr(client, "api_version", None)
+    return version if isinstance(version, str) and version else "v3"
+
+
 class SearchLimiter(RateLimiter):
     """The search window (``SEARCH_PER_SECOND`` per second) in front of the client's limiter.
 
@@ -97,17 +103,18 @@ def any_of(name: str, values: Sequence[str]) -> Filter:
 
 
 class Records:
-    """Record calls for one client (one portal). ``api_version`` picks the paths."""
+    """Record calls for one client (one portal). ``api_version`` picks the paths (default: the
+    client's own ``api_version`` when it has one, else ``v3``)."""
 
     def __init__(
         self,
         client: HubSpotClient,
         *,
-        api_version: str = "v3",
+        api_version: str | None = None,
         search_limiter: RateLimiter | None = None,
     ) -> None:
         self.client = client
-        self.api_version = api_version
+        self.api_version = api_version or _version_of(client)
         req = client._req
         self.search_limiter = search_limiter or SearchLimiter(
             client.limiter, clock=client.retry.clock, sleep=client.retry.sleep
@@ -192,14 +199,15 @@ def pages_for(records: int, page_size: int = PAGE_SIZE) -> int:
     return max(1, math.ceil(records / page_size))
 
 
-def daily_remaining(client: HubSpotClient, *, api_version: str = "v3") -> int | None:
+def daily_remaining(client: HubSpotClient, *, api_version: str | None = None) -> int | None:
     """Requests left today: from the rate-limit headers the client has seen, else from
     ``GET /account-info/{version}/api-usage/daily/private-apps`` (``usageLimit -
     currentUsage``); None when HubSpot reports neither (or refuses the usage call)."""
     seen = client.limiter.figures().get("daily_remaining")
     if isinstance(seen, int):
         return seen
-    path = f"/account-info/{quote(api_version, safe='')}/api-usage/daily/private-apps"
+    version = quote(api_version or _version_of(client), safe="")
+    path = f"/account-info/{version}/api-usage/daily/private-apps"
     try:
         answer = client._req.send("GET", path)
     except RemoteError:
