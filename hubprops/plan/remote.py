@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from hubprops.errors import HubpropsError, RemoteError
+from hubprops.errors import DestructiveChangeBlocked, HubpropsError, RemoteError
 from hubprops.hubspot.endpoint import check_segment, resolve_portal
 from hubprops.lock.file import Lock
 from hubprops.models import Definitions, RemoteObject, RemoteState, canonical_object_type
@@ -113,9 +113,19 @@ def plan_against(
     remote = read_remote(
         client, types, sensitivities=sensitivity_levels(definitions, types), portal_id=portal
     )
-    made = plan(
-        definitions, remote, lock, options=options, api_base=api_base, created_at=created_at
-    )
+    try:
+        made = plan(
+            definitions, remote, lock, options=options, api_base=api_base, created_at=created_at
+        )
+    except DestructiveChangeBlocked:
+        if not impact:
+            raise
+        # The refusal a reviewer reads says how many records each blocked change touches.
+        allowed = options.model_copy(update={"allow_destructive": True})
+        made = plan(
+            definitions, remote, lock, options=allowed, api_base=api_base, created_at=created_at
+        )
+        _refuse_with_impact(client, made)
     if impact is not None:
         from hubprops.hubspot.records import Records
         from hubprops.plan.impact import count_impact, skip_impact
@@ -124,6 +134,21 @@ def plan_against(
     if estimate:
         made = _estimated(client, made)
     return made
+
+
+def _refuse_with_impact(client: HubSpotClient, made: Plan) -> None:
+    from hubprops.hubspot.records import Records
+    from hubprops.plan.impact import count_impact
+
+    counted = count_impact(Records(client), made)
+    lines = [
+        f"{c.object_type} {c.kind.value} {c.name}: {reason}"
+        + (f" ({c.impact.note})" if c.impact is not None and i == 0 else "")
+        for c in counted.changes
+        if c.destructive
+        for i, reason in enumerate(c.reasons)
+    ]
+    raise DestructiveChangeBlocked(lines, changes=sum(1 for c in made.changes if c.destructive))
 
 
 def _estimated(client: HubSpotClient, made: Plan) -> Plan:
