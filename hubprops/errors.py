@@ -59,6 +59,11 @@ class Diagnostic:
 class HubpropsError(Exception):
     """Root of every error hubprops raises on purpose."""
 
+    def items(self) -> tuple[str, ...]:
+        """The error's list of located or itemized problems, one line each (what ``--format
+        json`` shows as ``diagnostics``); empty unless a subclass has such a list."""
+        return ()
+
 
 class ConfigError(HubpropsError):
     """Missing token, conflicting options, unreadable input: something the user sets right."""
@@ -71,6 +76,9 @@ class DefinitionError(HubpropsError):
         self.diagnostics = tuple(diagnostics)
         errors = [d for d in self.diagnostics if d.severity == "error"]
         super().__init__(f"{len(errors)} problem(s) in definitions")
+
+    def items(self) -> tuple[str, ...]:
+        return tuple(str(d) for d in self.diagnostics)
 
 
 class RemoteError(HubpropsError):
@@ -144,6 +152,16 @@ class RemoteUnavailable(RemoteError):
     """Network error or timeout after retries, or the circuit breaker is open."""
 
 
+#: Errors after which no further request to HubSpot can succeed (the token is refused, lacks a
+#: scope, or the daily allowance is spent): batch calls raise them instead of keeping them per
+#: item, and apply stops starting new requests.
+FATAL_ERRORS: tuple[type[RemoteError], ...] = (
+    AuthenticationError,
+    PermissionDenied,
+    DailyLimitReached,
+)
+
+
 class PlanError(HubpropsError):
     """The planner cannot produce a plan from these definitions and this remote state."""
 
@@ -151,16 +169,23 @@ class PlanError(HubpropsError):
 class DestructiveChangeBlocked(PlanError):
     """The plan holds destructive changes and ``--allow-destructive`` was not given."""
 
-    def __init__(self, reasons: Sequence[str], *, changes: int | None = None) -> None:
+    def __init__(
+        self, reasons: Sequence[str], *, changes: int | None = None, plan: object | None = None
+    ) -> None:
         """``reasons``: one line per reason (a change may have several); ``changes``: how many
-        changes they belong to (default: one per reason)."""
+        changes they belong to (default: one per reason); ``plan``: the whole plan, blocked
+        (a ``hubprops.plan.types.Plan``), so that it can still be shown in full."""
         self.reasons = tuple(reasons)
+        self.plan = plan
         count = len(self.reasons) if changes is None else changes
         lines = "\n".join(f"  - {r}" for r in self.reasons)
         super().__init__(
             f"Refusing: {count} destructive change(s).\n{lines}\n"
             "Re-run with --allow-destructive to include them."
         )
+
+    def items(self) -> tuple[str, ...]:
+        return self.reasons
 
 
 class PlanFileError(HubpropsError):
@@ -181,6 +206,9 @@ class StalePlan(PlanFileError):
             f"Saved plan is stale: HubSpot changed since it was made.\n{lines}\n"
             "Run `hubprops plan` again and review the new plan."
         )
+
+    def items(self) -> tuple[str, ...]:
+        return self.moved
 
 
 class WrongPortal(PlanFileError):

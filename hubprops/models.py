@@ -13,14 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-#: HubSpot's standard object types: name -> objectTypeId (API-FACTS section 2).
-OBJECT_TYPE_IDS: dict[str, str] = {
-    "contacts": "0-1",
-    "companies": "0-2",
-    "deals": "0-3",
-    "tickets": "0-5",
-    "leads": "0-136",
-}
+from hubprops.rules import OBJECT_TYPE_IDS
+
 #: objectTypeId -> name, so that ``0-1`` and ``contacts`` mean the same object type.
 OBJECT_TYPE_NAMES: dict[str, str] = {v: k for k, v in OBJECT_TYPE_IDS.items()}
 

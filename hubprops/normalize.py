@@ -8,7 +8,8 @@ fields being compared, with HubSpot's server defaults filled in, so that two equ
 - a missing key, a JSON ``null`` and the server default are the same value (``description`` "",
   ``hidden``/``formField``/``hasUniqueValue``/``externalOptions``/``showCurrencySymbol`` false,
   ``displayOrder`` -1, ``dataSensitivity`` non_sensitive, ``options`` []); any negative
-  ``displayOrder`` is -1 ("after the positive values", API-FACTS section 8);
+  ``displayOrder`` is -1 ("after the positive values",
+  docs/hubspot-api.md, "Display order");
 - ``options`` are compared as a whole, by value and in display order: each option becomes
   ``{label, value, description, hidden}`` (description "" and hidden false by default), listed
   in the order HubSpot displays them, i.e. sorted by displayOrder (an option without one takes
@@ -32,46 +33,21 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hubprops.models import GroupDef, PropertyDef
+from hubprops.rules import DEFAULTS, GROUP_FIELDS, OPTION_DEFAULTS, PROPERTY_FIELDS
 
-#: Every field a property definition can manage, in HubSpot's names (PropertyCreate's fields).
-PROPERTY_FIELDS: tuple[str, ...] = (
-    "name",
-    "label",
-    "type",
-    "fieldType",
-    "groupName",
-    "description",
-    "options",
-    "displayOrder",
-    "hidden",
-    "formField",
-    "hasUniqueValue",
-    "calculationFormula",
-    "externalOptions",
-    "referencedObjectType",
-    "dataSensitivity",
-    "showCurrencySymbol",
-    "numberDisplayHint",
-    "textDisplayHint",
-    "currencyPropertyName",
-)
-#: Every field a group definition can manage.
-GROUP_FIELDS: tuple[str, ...] = ("name", "label", "displayOrder")
-
-#: HubSpot's value for a field it leaves out (API-FACTS section 3). Fields not listed have no
-#: default: a missing one is None.
-DEFAULTS: dict[str, Any] = {
-    "description": "",
-    "options": [],
-    "displayOrder": -1,
-    "hidden": False,
-    "formField": False,
-    "hasUniqueValue": False,
-    "externalOptions": False,
-    "showCurrencySymbol": False,
-    "dataSensitivity": "non_sensitive",
-}
-OPTION_DEFAULTS: dict[str, Any] = {"description": "", "hidden": False}
+__all__ = [
+    "GROUP_FIELDS",
+    "PROPERTY_FIELDS",
+    "definition_digest",
+    "digest",
+    "field_order",
+    "normalize_definition",
+    "normalize_options",
+    "normalize_remote",
+    "option_order",
+    "remote_digest",
+    "remote_group_digest",
+]
 
 
 def field_order(field: str) -> tuple[int, str]:
@@ -130,20 +106,20 @@ def _value(field: str, value: Any) -> Any:
     return value
 
 
-def normalize_definition(p: PropertyDef) -> dict[str, Any]:
-    """The definition's managed fields (``PropertyDef.managed_fields``) in normalized form.
-
-    A field set to null in a definition counts as not set."""
+def normalize_definition(p: PropertyDef | GroupDef) -> dict[str, Any]:
+    """The definition's managed fields (``managed_fields()``) in normalized form; a property
+    or a group. A field set to null in a definition counts as not set."""
     managed = p.managed_fields()
     return {k: _value(k, v) for k, v in managed.items() if v is not None}
 
 
 def normalize_remote(remote: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
-    """HubSpot's property JSON projected on ``fields``, defaults filled, in normalized form."""
+    """HubSpot's property or group JSON projected on ``fields``, defaults filled, in
+    normalized form."""
     return {f: _value(f, remote.get(f)) for f in fields}
 
 
-def definition_digest(p: PropertyDef) -> str:
+def definition_digest(p: PropertyDef | GroupDef) -> str:
     """Digest of ``normalize_definition(p)``: what the lock records after apply. It equals
     ``digest(normalize_remote(remote, <the same fields>))`` when HubSpot matches."""
     return digest(normalize_definition(p))
@@ -155,22 +131,6 @@ def remote_digest(remote: Mapping[str, Any]) -> str:
     return digest(normalize_remote(remote, PROPERTY_FIELDS))
 
 
-def normalize_group_definition(g: GroupDef) -> dict[str, Any]:
-    """The group definition's managed fields in normalized form."""
-    managed = g.managed_fields()
-    return {k: _value(k, v) for k, v in managed.items() if v is not None}
-
-
-def normalize_remote_group(remote: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
-    """HubSpot's group JSON projected on ``fields`` (displayOrder -1 when missing)."""
-    return {f: _value(f, remote.get(f)) for f in fields}
-
-
-def group_definition_digest(g: GroupDef) -> str:
-    """Digest of ``normalize_group_definition(g)``."""
-    return digest(normalize_group_definition(g))
-
-
 def remote_group_digest(remote: Mapping[str, Any]) -> str:
     """Digest of a HubSpot group's ``GROUP_FIELDS`` (``archived`` is left out)."""
-    return digest(normalize_remote_group(remote, GROUP_FIELDS))
+    return digest(normalize_remote(remote, GROUP_FIELDS))

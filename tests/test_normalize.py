@@ -10,12 +10,9 @@ from hubprops.normalize import (
     definition_digest,
     digest,
     field_order,
-    group_definition_digest,
     normalize_definition,
-    normalize_group_definition,
     normalize_options,
     normalize_remote,
-    normalize_remote_group,
     remote_digest,
     remote_group_digest,
 )
@@ -158,15 +155,15 @@ def test_remote_digest_covers_property_fields_only() -> None:
 def test_groups() -> None:
     g = GroupDef(name="stahla", label="Stahla")
     remote = {"name": "stahla", "label": "Stahla", "displayOrder": 4, "archived": False}
-    assert normalize_group_definition(g) == {"name": "stahla", "label": "Stahla"}
-    assert normalize_remote_group(remote, normalize_group_definition(g)) == {
+    assert normalize_definition(g) == {"name": "stahla", "label": "Stahla"}
+    assert normalize_remote(remote, normalize_definition(g)) == {
         "name": "stahla",
         "label": "Stahla",
     }
-    assert group_definition_digest(g) == digest({"name": "stahla", "label": "Stahla"})
+    assert definition_digest(g) == digest({"name": "stahla", "label": "Stahla"})
     assert remote_group_digest(remote) == remote_group_digest({**remote, "archived": True})
     assert remote_group_digest(remote) != remote_group_digest({**remote, "label": "S"})
-    assert normalize_remote_group({"name": "x"}, ["displayOrder"]) == {"displayOrder": -1}
+    assert normalize_remote({"name": "x"}, ["displayOrder"]) == {"displayOrder": -1}
 
 
 def test_digest_is_canonical() -> None:

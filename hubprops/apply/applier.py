@@ -8,12 +8,12 @@ updates or archives. A group create that meets an existing group is settled by r
 group back (identical: adopted; different: that change fails), which keeps 40 creates within 3
 requests per object type (properties list, group create, one batch create).
 
-Then the steps run (``_applyrun.Run``) in this order (``STAGES``), each stage over every object
+Then the steps run (``stages.Run``) in the order of ``APPLY_STAGES``, each stage over every object
 type at once under the client's one rate limiter: group creates and updates; property creates
 (``batch/create``, chunked to the batch cap); property updates (one PATCH each, concurrent);
 property archives (``batch/archive``); group archives (after the properties in them). A failure
 does not stop independent changes: a property whose group could not be created is skipped with
-that reason. The lock is saved after every step (``_applylock.Recorder``); the plan's
+that reason. The lock is saved after every step (``recorder.Recorder``); the plan's
 ``in_sync`` items (already as defined, not yet in the lock) are recorded before the first write,
 without any request. Setting ``cancel`` (Ctrl-C) stops starting new requests; those in flight
 finish and are recorded. Errors after which nothing can succeed (401, the daily limit) and an
@@ -24,29 +24,26 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hubprops.apply.recorder import ChangeResult, Progress, Recorder, Step, sync_status
 from hubprops.apply.stages import Run
-from hubprops.errors import RemoteError
+from hubprops.clock import utc_now
 from hubprops.hubspot.endpoint import resolve_portal
 from hubprops.lock.file import Lock, SyncStatus
-from hubprops.models import RemoteObject, RemoteState
-from hubprops.plan.file import check_portal, check_stale
+from hubprops.models import RemoteState
+from hubprops.plan.file import already_applied, check_portal, check_stale
+from hubprops.plan.remote import Read, read_lists
 from hubprops.plan.types import APPLY_STAGES, Action, Kind, Plan
 from hubprops.plan.verify import read_hidden_in_sync, verify_plan
+from hubprops.rules import extra_sensitivities
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
 
-__all__ = ["STAGES", "ApplyResult", "ChangeResult", "Progress", "apply_plan", "needs_apply"]
-
-#: The order of apply (defined once, in plans.py, where the planner sorts by it too).
-STAGES = APPLY_STAGES
+__all__ = ["ApplyResult", "ChangeResult", "Progress", "apply_plan", "needs_apply"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +60,9 @@ class ApplyResult:
     stopped_because: str | None = None
     #: Items already as defined that this apply recorded in the lock (``Plan.in_sync``).
     recorded_in_sync: int = 0
+    #: HubSpot already held every change of the plan (an earlier apply of it succeeded):
+    #: nothing was written, not even the lock.
+    already_applied: bool = False
 
     @property
     def ok(self) -> bool:
@@ -89,7 +89,7 @@ def needs_apply(plan: Plan, lock: Lock) -> bool:
 
 
 def _utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return utc_now("milliseconds")
 
 
 def apply_plan(
@@ -115,6 +115,8 @@ def apply_plan(
     baseline: RemoteState | None = None
     if plan.changes or plan.in_sync:
         baseline = read_for_staleness(client, plan)
+        if plan.changes and already_applied(plan, baseline):
+            return _done_before(plan, started_at, clock() - start)  # a re-run that succeeded
         check_stale(plan, baseline)
         baseline = read_hidden_in_sync(client, plan, baseline)
         verify_plan(plan, lock, baseline)  # apply executes only what `show` displays
@@ -131,7 +133,7 @@ def apply_plan(
     if stop.is_set():  # Ctrl-C before the first write: leave HubSpot and the lock as they were
         return _result(recorder, run, started_at, clock() - start, written=False)
     recorder.begin()
-    for kind, actions in STAGES:
+    for kind, actions in APPLY_STAGES:
         if run.stop.is_set():
             break
         run.stage([c for c in plan.changes if c.kind is kind and c.action in actions])
@@ -140,6 +142,19 @@ def apply_plan(
         reason = run.halt or "not started: apply was interrupted"
         recorder.record(Step(c, "not_started", reason) for c in leftover)
     return _result(recorder, run, started_at, clock() - start, written=True)
+
+
+def _done_before(plan: Plan, started_at: str, duration: float) -> ApplyResult:
+    return ApplyResult(
+        portal_id=plan.portal_id,
+        started_at=started_at,
+        duration_s=duration,
+        status="completed",
+        interrupted=False,
+        results=(),
+        counts={},
+        already_applied=True,
+    )
 
 
 def _result(
@@ -175,44 +190,23 @@ def _result(
 
 
 def read_for_staleness(client: HubSpotClient, plan: Plan) -> RemoteState:
-    """Re-read only what the plan's changes need, every object type at once."""
-    calls: set[tuple[str, str, str | None]] = set()
+    """Re-read only what the plan's changes need, every object type at once (``read_lists``,
+    the plan's own way of reading)."""
+    reads: set[Read] = set()
     for change in plan.changes:
         if change.kind is Kind.PROPERTY:
-            calls.add((change.object_type, "properties", None))
-            for side in (change.before, change.after):
-                level = (side or {}).get("dataSensitivity")
-                if level and level != "non_sensitive":
-                    calls.add((change.object_type, "properties", str(level)))
+            reads.add(Read("properties", change.object_type))
+            levels = extra_sensitivities(
+                str((side or {}).get("dataSensitivity") or "")
+                for side in (change.before, change.after)
+            )
+            reads |= {Read("properties", change.object_type, level) for level in levels}
         elif change.action is not Action.CREATE:
-            calls.add((change.object_type, "groups", None))
+            reads.add(Read("groups", change.object_type))
     for synced in plan.in_sync:  # verify_plan checks that each exists
-        what = "properties" if synced.kind is Kind.PROPERTY else "groups"
-        calls.add((synced.object_type, what, None))
-
-    def fetch(call: tuple[str, str, str | None]) -> list[dict[str, Any]]:
-        object_type, what, level = call
-        if what == "groups":
-            return client.list_groups(object_type)
-        return client.list_properties(object_type, data_sensitivity=level)
-
-    ordered = sorted(calls, key=lambda c: (c[0], c[1], c[2] or ""))
-    properties: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    groups: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for outcome in client.map(fetch, ordered):
-        if outcome.error is not None:
-            raise outcome.error
-        if not outcome.started:  # pragma: no cover - no cancel is passed to this map
-            raise RemoteError("reading HubSpot stopped before it finished; nothing was changed")
-        object_type, what, _ = outcome.item
-        target = groups if what == "groups" else properties
-        for item in outcome.value or []:
-            target[object_type][str(item.get("name"))] = item
-    types = {c[0] for c in ordered}
-    return RemoteState(
-        portal_id=plan.portal_id,
-        objects={
-            t: RemoteObject(object_type=t, properties=properties[t], groups=groups[t])
-            for t in types
-        },
-    )
+        if synced.kind is Kind.PROPERTY:
+            reads.add(Read("properties", synced.object_type))
+        else:
+            reads.add(Read("groups", synced.object_type))
+    ordered = sorted(reads, key=lambda r: (r.object_type, r.what, r.sensitivity or ""))
+    return read_lists(client, ordered, portal_id=plan.portal_id)

@@ -8,15 +8,14 @@ valid lock, and a new plan shows only what is left.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from hubprops.lock.file import LastSync, Lock, LockedGroup, LockedObject, LockedProperty, SyncStatus
 from hubprops.models import canonical_object_type, lock_id
+from hubprops.normalize import digest
 from hubprops.plan.types import Action, Change, InSync, Kind, Plan
 
 #: applied: HubSpot acknowledged it. failed: HubSpot (or the network) refused it. skipped: not
@@ -59,10 +58,7 @@ class Progress:
 
 def _digest(change: Change) -> str:
     """The digest recorded in the lock: the plan's ``after_digest`` (else the payload's)."""
-    if change.after_digest:
-        return change.after_digest
-    canonical = json.dumps(change.payload or {}, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return change.after_digest or digest(change.payload or {})
 
 
 def sync_status(applied: int, failed: int, not_started: int) -> SyncStatus:
@@ -163,60 +159,76 @@ class Recorder:
         return self.lock.entry(self.plan.portal_id, object_type)
 
     def _record_in_sync(self, item: InSync) -> None:
-        entry = self._entry(item.object_type)
-        key = lock_id(item.object_type, item.name)
-        if item.kind is Kind.GROUP:
-            old_group = entry.groups.get(item.name)
-            made = bool(old_group and old_group.created_by_hubprops)
-            entry.groups[item.name] = LockedGroup(
-                id=key, sha256=item.digest, created_by_hubprops=made
-            )
-            return
-        old = entry.properties.get(item.name)
-        entry.properties[item.name] = LockedProperty(
-            id=key,
-            createdAt=item.created_at or (old.created_at if old else None),
-            updatedAt=item.updated_at or (old.updated_at if old else None),
+        self._record(
+            item.kind,
+            item.object_type,
+            item.name,
             sha256=item.digest,
-            created_by_hubprops=bool(old and old.created_by_hubprops),
+            answer={"createdAt": item.created_at, "updatedAt": item.updated_at},
             hubspot_defined=item.hubspot_defined,
+            made_here=False,
         )
 
     def _apply_to_lock(self, step: Step) -> None:
         change = step.change
-        entry = self._entry(change.object_type)
-        key = lock_id(change.object_type, change.name)
+        if change.action is Action.ARCHIVE:
+            entry = self._entry(change.object_type)
+            items = entry.properties if change.kind is Kind.PROPERTY else entry.groups
+            items.pop(change.name, None)
+            return
         body = step.response or {}
-        made_here = change.action in (Action.CREATE, Action.RENAME) and not step.adopted
-        if change.kind is Kind.PROPERTY:
-            if change.action is Action.ARCHIVE:
-                entry.properties.pop(change.name, None)
-                return
-            if change.action is Action.RENAME and change.rename_from:
-                entry.properties.pop(change.rename_from, None)
-                if entry.migrations is not None:
-                    entry.migrations.pop(change.name, None)
-                    entry.migrations = entry.migrations or None
-            old = entry.properties.get(change.name)
-            entry.properties[change.name] = LockedProperty(
+        if change.action is Action.RENAME and change.rename_from:
+            entry = self._entry(change.object_type)
+            entry.properties.pop(change.rename_from, None)
+            if entry.migrations is not None:
+                entry.migrations.pop(change.name, None)
+                entry.migrations = entry.migrations or None
+        self._record(
+            change.kind,
+            change.object_type,
+            change.name,
+            sha256=_digest(change),
+            answer=body,
+            hubspot_defined=body.get("hubspotDefined"),
+            made_here=change.action in (Action.CREATE, Action.RENAME) and not step.adopted,
+        )
+
+    def _record(
+        self,
+        kind: Kind,
+        object_type: str,
+        name: str,
+        *,
+        sha256: str,
+        answer: Mapping[str, Any],
+        hubspot_defined: object,
+        made_here: bool,
+    ) -> None:
+        """Record one property or group as HubSpot now holds it; what HubSpot did not say
+        (timestamps, hubspotDefined: None) and whether hubprops made it carry over from the
+        lock's earlier record."""
+        entry = self._entry(object_type)
+        key = lock_id(object_type, name)
+        if kind is Kind.GROUP:
+            old_group = entry.groups.get(name)
+            entry.groups[name] = LockedGroup(
                 id=key,
-                createdAt=body.get("createdAt") or (old.created_at if old else None),
-                updatedAt=body.get("updatedAt") or (old.updated_at if old else None),
-                sha256=_digest(change),
-                created_by_hubprops=made_here or bool(old and old.created_by_hubprops),
-                hubspot_defined=bool(
-                    body.get("hubspotDefined", old.hubspot_defined if old else False)
-                ),
+                sha256=sha256,
+                created_by_hubprops=made_here or bool(old_group and old_group.created_by_hubprops),
             )
             return
-        if change.action is Action.ARCHIVE:
-            entry.groups.pop(change.name, None)
-            return
-        old_group = entry.groups.get(change.name)
-        entry.groups[change.name] = LockedGroup(
+        old = entry.properties.get(name)
+        entry.properties[name] = LockedProperty(
             id=key,
-            sha256=_digest(change),
-            created_by_hubprops=made_here or bool(old_group and old_group.created_by_hubprops),
+            createdAt=answer.get("createdAt") or (old.created_at if old else None),
+            updatedAt=answer.get("updatedAt") or (old.updated_at if old else None),
+            sha256=sha256,
+            created_by_hubprops=made_here or bool(old and old.created_by_hubprops),
+            hubspot_defined=bool(
+                hubspot_defined
+                if hubspot_defined is not None
+                else (old.hubspot_defined if old else False)
+            ),
         )
 
     def _tally(self, object_type: str | None) -> tuple[int, int, int]:
@@ -251,6 +263,9 @@ class Recorder:
                 ] += 1
             elif result.status in ("failed", "skipped"):
                 out["failed"] += 1
+        waiting = self._tally(object_type)[2]
+        if waiting:
+            out["not_started"] = waiting
         unchanged = self.plan.unchanged
         out["unchanged"] = unchanged.get(object_type, 0) if object_type else sum(unchanged.values())
         return out

@@ -3,8 +3,8 @@ once, under the client's one rate limiter) and reports every completed step to t
 
 Property creates and archives go in batches per object type (chunked to the client's batch
 size); updates and group changes one request each. A property whose group could not be created
-is skipped with that reason. An error after which nothing can succeed (``FATAL``) or an open
-circuit breaker sets ``stop`` and says why in ``halt``.
+is skipped with that reason. An error after which nothing can succeed (``FATAL_ERRORS``) or an
+open circuit breaker sets ``stop`` and says why in ``halt``.
 
 HubSpot has no conditional PATCH, so a human editing a property in HubSpot's UI during a long
 apply would be overwritten (and an option added there removed by the options PATCH, a removal
@@ -24,24 +24,16 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hubprops.apply.recorder import Recorder, Step
-from hubprops.errors import (
-    AuthenticationError,
-    Conflict,
-    DailyLimitReached,
-    HubpropsError,
-    RemoteError,
-)
+from hubprops.errors import FATAL_ERRORS, Conflict, HubpropsError, RemoteError
 from hubprops.models import RemoteState
 from hubprops.normalize import field_order, normalize_remote, remote_digest
 from hubprops.plan.types import Action, Change, Kind
+from hubprops.rules import DEFAULT_SENSITIVITY
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
     from hubprops.hubspot.records import Records
 
-#: Errors after which no further request can succeed: apply stops starting new ones.
-FATAL = (AuthenticationError, DailyLimitReached)
-DEFAULT_BATCH = 100
 #: Re-list an object type's properties before an update at least this often (updates, seconds).
 REREAD_EVERY = 100
 REREAD_SECONDS = 30.0
@@ -93,7 +85,8 @@ class Freshness:
         if planned is None:
             return None
         if now is None:
-            hidden = (planned.get("dataSensitivity") or "non_sensitive") != "non_sensitive"
+            level = planned.get("dataSensitivity") or DEFAULT_SENSITIVITY
+            hidden = level != DEFAULT_SENSITIVITY
             return None if hidden else f"{STALE_DURING_APPLY} (it was archived)"
         if now.get("updatedAt") != planned.get("updatedAt") or (
             change.before_digest is not None and remote_digest(now) != change.before_digest
@@ -120,7 +113,7 @@ class Run:
         self.stop = stop
         self.halt: str | None = None
         self.failed_groups: dict[tuple[str, str], str] = {}
-        self.batch = max(1, int(getattr(client, "batch_size", DEFAULT_BATCH) or DEFAULT_BATCH))
+        self.batch = max(1, client.batch_size)
         self._records: Records | None = None
         self._records_lock = threading.Lock()
 
@@ -200,7 +193,7 @@ class Run:
     def _failed(self, change: Change, exc: HubpropsError) -> Step:
         details = exc.details if isinstance(exc, RemoteError) else ()
         message = exc.message if isinstance(exc, RemoteError) else str(exc)
-        if isinstance(exc, FATAL) and self.halt is None:
+        if isinstance(exc, FATAL_ERRORS) and self.halt is None:
             self.halt = f"not started: apply stopped after: {message}"
             self.stop.set()
         if change.kind is Kind.GROUP and change.action is Action.CREATE:

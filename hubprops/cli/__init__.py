@@ -1,13 +1,16 @@
 """The ``hubprops`` command: a click group that only adds commands.
 
 Commands are imported lazily (one small module per command), so ``hubprops validate`` does not
-pay for importing httpx and the planner.
+pay for importing httpx and the planner. Adding a command is adding its module
+(``hubprops/cli/<name>.py`` defining a click command ``<name>``) and its line in ``COMMANDS``;
+``tests/cli/test_main.py`` checks that the two agree.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -15,6 +18,8 @@ from typing import Any
 import click
 
 from hubprops import __version__
+from hubprops.cli._argv import nearest, prepare_args
+from hubprops.cli._term import LOG_ENV, configure_logging, set_no_color
 
 #: Exit code of a usage error (unknown option, bad value): DESIGN.md's "1 error".
 EXIT_USAGE = 1
@@ -53,6 +58,17 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Click's, except that a mistyped command names the nearest one."""
+        name = click.utils.make_str(args[0])
+        if self.get_command(ctx, name) is None and not name.startswith("-"):
+            guess = nearest(name, self.list_commands(ctx))
+            hint = f" Did you mean '{guess}'?" if guess else ""
+            raise click.UsageError(f"No such command '{name}'.{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -64,6 +80,20 @@ class LazyGroup(click.Group):
         """Click's standalone main, except that a usage error (a mistyped option) exits 1, not
         click's 2: exit 2 means "changes" (`plan --detailed-exitcode`, `drift`), and a typo in a
         CI script must not read as one."""
+        if not os.environ.get(complete_var or "_HUBPROPS_COMPLETE"):
+            warning = configure_logging(os.environ.get(LOG_ENV), _secrets())
+            if warning:
+                click.echo(warning, err=True)
+            try:
+                args = prepare_args(
+                    sys.argv[1:] if args is None else args,
+                    lambda name: self.get_command(click.Context(self), name),
+                )
+            except click.UsageError as exc:
+                if not standalone_mode:
+                    raise
+                exc.show()
+                sys.exit(EXIT_USAGE)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
@@ -77,7 +107,30 @@ class LazyGroup(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def _secrets() -> list[str]:
+    """Values the logs must never show: every token variable hubprops may read."""
+    from hubprops.cli._common import TOKEN_ENV
+
+    return [v for k, v in os.environ.items() if k == TOKEN_ENV or k.startswith("HUBSPOT_TOKEN")]
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Environment: HUBSPOT_ACCESS_TOKEN, HUBPROPS_API_BASE, HUBPROPS_API_VERSION, "
+    "HUBPROPS_LOG=debug|info (each HubSpot request on stderr, token redacted), NO_COLOR. "
+    'Shell completion: eval "$(_HUBPROPS_COMPLETE=bash_source hubprops)" (zsh_source, '
+    "fish_source for zsh and fish).",
+)
 @click.version_option(__version__, prog_name="hubprops")
-def main() -> None:
+@click.option(
+    "--no-color",
+    is_flag=True,
+    help="No ANSI colours (also NO_COLOR=1). Colour is only used on a terminal. "
+    "Accepted after the command too.",
+)
+@click.pass_context
+def main(ctx: click.Context, no_color: bool) -> None:
     """HubSpot CRM property definitions as code: validate, plan, apply."""
+    if no_color:
+        set_no_color(ctx)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 
@@ -53,17 +54,36 @@ def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def error_boundary(func: F) -> F:
+@overload
+def error_boundary(func: F, /) -> F: ...
+@overload
+def error_boundary(*, json_errors: bool = False) -> Callable[[F], F]: ...
+def error_boundary(func: F | None = None, /, *, json_errors: bool = False) -> F | Callable[[F], F]:
     """Run a command body; turn hubprops errors into one clear stderr message and exit 1,
     Ctrl-C into 130, anything else into "unexpected error, please report" (never the token).
+    With ``json_errors``, a command run with ``--format json`` (its ``fmt`` parameter) prints
+    a hubprops error as JSON on stdout instead (``render_error_json``), still exit 1.
 
     The command body returns its exit code; this wrapper exits with it.
     """
+    if func is None:
+        return functools.partial(_boundary, json_errors=json_errors)
+    return _boundary(func, json_errors=json_errors)
 
+
+def _boundary(func: F, *, json_errors: bool) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json: tuple[type[HubpropsError], ...] = (
+            (HubpropsError,) if json_errors and kwargs.get("fmt") == "json" else ()
+        )
         try:
             code = func(*args, **kwargs)
+        except as_json as exc:
+            from hubprops.render.plan import render_error_json
+
+            click.echo(render_error_json(exc), nl=False)
+            code = EXIT_ERROR
         except DefinitionError as exc:
             for diag in exc.diagnostics:
                 echo_err(str(diag))
@@ -275,10 +295,13 @@ def definitions_option(
 
 
 @contextmanager
-def open_client(remote: RemoteOptions) -> Iterator[HubSpotClient]:
+def open_client(
+    remote: RemoteOptions, *, cancel: threading.Event | None = None
+) -> Iterator[HubSpotClient]:
     """A HubSpotClient for these options: the in-process sandbox with ``--sandbox``, else the
     real API with the token from the environment. Without a token and without --sandbox this
-    stops with a clear message; it never falls back silently."""
+    stops with a clear message; it never falls back silently. ``cancel`` is the event the
+    command sets on Ctrl-C (``_applyui.sigint_sets``): the client then starts no new request."""
     from hubprops.hubspot import HubSpotClient
 
     if remote.sandbox:
@@ -286,7 +309,9 @@ def open_client(remote: RemoteOptions) -> Iterator[HubSpotClient]:
 
         sandbox = Sandbox(state_file=remote.sandbox_state)
         token = os.environ.get(TOKEN_ENV) or "sandbox-token"
-        with HubSpotClient(SANDBOX_BASE_URL, token, transport=sandbox.transport()) as client:
+        with HubSpotClient(
+            SANDBOX_BASE_URL, token, transport=sandbox.transport(), cancel=cancel
+        ) as client:
             yield client
         return
     real_token = os.environ.get(remote.token_env)
@@ -301,5 +326,5 @@ def open_client(remote: RemoteOptions) -> Iterator[HubSpotClient]:
     from hubprops.hubspot.endpoint import check_api_base, check_token
 
     api_base = check_api_base(remote.api_base, insecure_http=remote.insecure_http)
-    with HubSpotClient(api_base, check_token(real_token)) as client:
+    with HubSpotClient(api_base, check_token(real_token), cancel=cancel) as client:
         yield client

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from hubprops.errors import RemoteError
 from hubprops.hubspot.endpoint import resolve_portal
-from hubprops.models import OBJECT_TYPE_IDS, RemoteState, canonical_object_type
+from hubprops.models import RemoteState, canonical_object_type
 from hubprops.plan.remote import read_remote
+from hubprops.rules import OBJECT_TYPE_IDS
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient

@@ -27,14 +27,16 @@ from hubprops.cli._common import (
     open_client,
     remote_options,
 )
+from hubprops.cli._term import use_color
 from hubprops.cli.lint import lint_gate
 from hubprops.definitions.loader import load_definitions
-from hubprops.errors import ConfigError, HubpropsError
+from hubprops.errors import ConfigError, DestructiveChangeBlocked
 from hubprops.lock.file import DEFAULT_LOCK_PATH, load_lock
 from hubprops.plan.file import encode, write_plan
 from hubprops.plan.signing import key_from
 from hubprops.plan.types import Plan, PlanOptions
-from hubprops.render.plan import render_error_json, render_plan
+from hubprops.render.blocked import render_blocked
+from hubprops.render.plan import render_plan
 
 FORMATS = ("text", "json", "markdown")
 
@@ -42,10 +44,28 @@ FORMATS = ("text", "json", "markdown")
 @click.command()
 @definitions_option()
 @click.option("-o", "--out", type=click.Path(dir_okay=False), help="Save the plan to this file.")
-@click.option("--object", "objects", multiple=True, metavar="TYPE", help="Plan only this type.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--object",
+    "objects",
+    multiple=True,
+    metavar="TYPE",
+    help="Plan only this object type (contacts, leads, 0-1, a custom type); repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: Terraform-style, for a terminal; markdown: a pull-request comment (summary "
+    "table, a collapsible section per object type); json: the plan file's content.",
+)
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes.")
-@click.option("--prune", is_flag=True, help="Archive what the lock records but no longer defined.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Archive what the lock records but the definitions no longer define.",
+)
 @click.option("--allow-destructive", is_flag=True, help="Include changes that may lose data.")
 @click.option("--no-lint", is_flag=True, help="Skip the error-level lint rules of hubprops.toml.")
 @click.option(
@@ -53,7 +73,7 @@ FORMATS = ("text", "json", "markdown")
 )
 @lock_option("Lock file: what hubprops manages in each portal.")
 @remote_options
-@error_boundary
+@error_boundary(json_errors=True)
 def plan(
     directory: str,
     out: str | None,
@@ -75,12 +95,14 @@ def plan(
         made = _make_plan(directory, lock_path, options, remote, impact=not no_impact)
         if out:
             _save(out, made)
-    except HubpropsError as exc:
-        if fmt != "json":
+    except DestructiveChangeBlocked as exc:
+        if not isinstance(exc.plan, Plan):
             raise
-        click.echo(render_error_json(exc), nl=False)
+        # a pull request must show the riskiest plan of all: render it in full, reasons on top
+        echo_out(render_blocked(encode(exc.plan), exc.reasons, fmt, color=use_color(sys.stdout)))
+        echo_err(f"error: {exc}" + (f"\nThe plan was not saved to {out}." if out else ""))
         return EXIT_ERROR
-    echo_out(render_plan(encode(made), fmt, color=sys.stdout.isatty()))
+    echo_out(render_plan(encode(made), fmt, color=use_color(sys.stdout)))
     if out:
         hint = _apply_hint(out, lock_path, remote)
         echo_err(f"Saved the plan to {out}. To apply exactly this plan: {hint}")

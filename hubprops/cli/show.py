@@ -9,10 +9,10 @@ import sys
 
 import click
 
-from hubprops.cli._common import EXIT_ERROR, EXIT_OK, echo_out, error_boundary
-from hubprops.errors import HubpropsError
+from hubprops.cli._common import EXIT_OK, echo_out, error_boundary
+from hubprops.cli._term import use_color
 from hubprops.plan.file import encode, read_plan
-from hubprops.render.plan import render_error_json, render_plan
+from hubprops.render.plan import render_plan
 
 
 @click.command()
@@ -24,15 +24,9 @@ from hubprops.render.plan import render_error_json, render_plan
     default="text",
     show_default=True,
 )
-@error_boundary
+@error_boundary(json_errors=True)
 def show(plan_file: str, fmt: str) -> int:
     """Show a saved plan (made with `hubprops plan -o PLAN`)."""
-    try:
-        saved = read_plan(plan_file)
-    except HubpropsError as exc:
-        if fmt != "json":
-            raise
-        click.echo(render_error_json(exc), nl=False)
-        return EXIT_ERROR
-    echo_out(render_plan(encode(saved), fmt, color=sys.stdout.isatty()))
+    saved = read_plan(plan_file)
+    echo_out(render_plan(encode(saved), fmt, color=use_color(sys.stdout)))
     return EXIT_OK

@@ -1,7 +1,10 @@
-"""``hubprops validate``: offline schema and semantic checks of a definitions folder.
+"""``hubprops validate [-d DIR]... [FILE]...``: offline schema and semantic checks.
 
-Needs no token and no network. Prints every problem as ``path:line:col: message`` (sorted by
-file and line), warnings included; exits 0 when valid (warnings do not fail), 1 otherwise.
+Needs no token and no network. Checks the given folders and files together (one object type may
+span several files), by default the definitions folder of hubprops.toml or ``definitions/``; a
+pre-commit hook passes the changed files. Prints every problem as ``path:line:col: message``
+(sorted by file and line), warnings included; exits 0 when valid (warnings do not fail), 1
+otherwise.
 """
 
 from __future__ import annotations
@@ -14,38 +17,60 @@ from pathlib import Path
 import click
 
 from hubprops.cli._common import (
+    DEFAULT_DEFINITIONS,
     EXIT_ERROR,
     EXIT_OK,
-    definitions_option,
     error_boundary,
+    project_config,
     silence_stdout,
 )
-from hubprops.definitions.loader import load_definitions
+from hubprops.definitions.loader import load_definitions_from
 from hubprops.errors import DefinitionError, Diagnostic
 from hubprops.models import Definitions
 
 
 @click.command()
-@definitions_option()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True), metavar="[FILE]...")
+@click.option(
+    "-d",
+    "--dir",
+    "directories",
+    multiple=True,
+    metavar="DIR",
+    help="Definitions folder (every *.yaml, *.yml, *.json under it) or a single file; "
+    f"repeatable. [default: {DEFAULT_DEFINITIONS}, or definitions in hubprops.toml, "
+    "unless FILEs are given]",
+)
 @click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="json prints the list of diagnostics (file, line, column, path, message, severity).",
+    help="text: one line per problem and a summary; json: the list of diagnostics (file, "
+    "line, column, path, message, severity).",
 )
 @error_boundary
-def validate(directory: str, output_format: str) -> int:
-    """Check definitions against the schema and HubSpot's rules, offline."""
+def validate(files: tuple[str, ...], directories: tuple[str, ...], output_format: str) -> int:
+    """Check definitions against the schema and HubSpot's rules, offline.
+
+    FILEs and -d folders are checked together, so a pre-commit hook can pass the files it
+    changed: `hubprops validate definitions/contacts.yaml definitions/leads.yaml`."""
+    paths = [*directories, *files] or [_default_directory()]
+    shown = ", ".join(_shown(p) for p in paths)
+    verb = "is" if len(paths) == 1 else "are"
     try:
-        loaded = load_definitions(directory)
+        loaded = load_definitions_from(paths)
     except DefinitionError as exc:
         errors = sum(1 for d in exc.diagnostics if d.severity == "error")
-        summary = f"{_shown(directory)} is invalid: {errors} error(s)"
+        summary = f"{shown} {verb} invalid: {errors} error(s)"
         return _report(exc.diagnostics, summary, output_format, EXIT_ERROR)
-    summary = f"{_shown(directory)} is valid: {_summary(loaded.definitions)}"
+    summary = f"{shown} {verb} valid: {_summary(loaded.definitions)}"
     return _report(loaded.warnings, summary, output_format, EXIT_OK)
+
+
+def _default_directory() -> str:
+    return project_config().definitions or DEFAULT_DEFINITIONS
 
 
 def _report(diagnostics: Sequence[Diagnostic], summary: str, output_format: str, code: int) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,6 +44,7 @@ from hubprops.models import (
     RenameDef,
     SourceLocation,
 )
+from hubprops.rules import DEFAULT_GROUPS
 
 __all__ = [
     "DEFAULT_DIRECTORY",
@@ -60,27 +61,6 @@ M = TypeVar("M", GroupDef, PropertyDef, RenameDef)
 
 DEFAULT_DIRECTORY = "definitions"
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json")
-
-#: Property groups HubSpot creates in every portal, by canonical object type. A property may use
-#: them without declaring them; any other undeclared group is a warning. (API-FACTS section 10
-#: lists the contact groups as seen in portals, unconfirmed by HubSpot documentation; the sandbox
-#: seeds the same ones.)
-DEFAULT_GROUPS: Mapping[str, frozenset[str]] = {
-    "contacts": frozenset(
-        {
-            "contactinformation",
-            "emailinformation",
-            "conversioninformation",
-            "socialmediainformation",
-            "analyticsinformation",
-            "sales_properties",
-        }
-    ),
-    "leads": frozenset({"leadinformation", "lead_activity", "lead_pipeline"}),
-    "companies": frozenset({"companyinformation", "socialmediainformation"}),
-    "deals": frozenset({"dealinformation"}),
-    "tickets": frozenset({"ticketinformation"}),
-}
 
 
 @dataclass(frozen=True)
@@ -199,9 +179,27 @@ def load_definitions(directory: str | Path = DEFAULT_DIRECTORY) -> LoadedDefinit
     Definitions are keyed by canonical object type (``0-1`` and ``contacts`` are one); each
     PropertyDef/GroupDef carries its ``source`` (file and line) and only the fields its file sets.
     """
+    return load_definitions_from([directory])
+
+
+def load_definitions_from(paths: Sequence[str | Path]) -> LoadedDefinitions:
+    """``load_definitions`` over several folders and files (``validate -d A -d B FILE...``),
+    each file loaded once. A folder that does not exist or holds no definitions is an error;
+    every path is checked before raising, so all such problems are reported together."""
+    files: list[Path] = []
+    missing: list[Diagnostic] = []
+    for path in paths:
+        try:
+            found = find_definition_files(path)
+        except DefinitionError as exc:
+            missing.extend(exc.diagnostics)
+            continue
+        seen = {p.resolve() for p in files}
+        files += [p for p in found if p.resolve() not in seen]
+    if missing:
+        raise DefinitionError(missing)
     documents: list[SourceDocument] = []
     diagnostics: list[Diagnostic] = []
-    files = find_definition_files(directory)
     for path in files:
         doc, problems = _read_document(path)
         diagnostics.extend(problems)

@@ -41,14 +41,12 @@ from hubprops.fsutil import atomic_write
 from hubprops.lock.file import Lock, LockedGroup, LockedProperty
 from hubprops.models import GroupDef, PropertyDef, RemoteState, canonical_object_type, lock_id
 from hubprops.normalize import (
-    DEFAULTS,
     GROUP_FIELDS,
     PROPERTY_FIELDS,
     definition_digest,
-    group_definition_digest,
     normalize_remote,
-    normalize_remote_group,
 )
+from hubprops.rules import DEFAULTS
 
 
 class PullRefused(HubpropsError):
@@ -125,7 +123,7 @@ def property_definition(remote: Mapping[str, Any]) -> dict[str, Any]:
 
 def group_definition(remote: Mapping[str, Any]) -> dict[str, Any]:
     """A HubSpot group as a definition (displayOrder only when set)."""
-    normalized = normalize_remote_group(remote, GROUP_FIELDS)
+    normalized = normalize_remote(remote, GROUP_FIELDS)
     return {
         k: v
         for k, v in normalized.items()
@@ -312,7 +310,7 @@ def record_pull(lock: Lock, result: PullResult, remote: RemoteState) -> None:
         for group in pulled.groups:
             entry.groups[group["name"]] = LockedGroup(
                 id=lock_id(pulled.object_type, group["name"]),
-                sha256=group_definition_digest(GroupDef.model_validate(group)),
+                sha256=definition_digest(GroupDef.model_validate(group)),
             )
         for prop in pulled.properties:
             raw = found.properties.get(prop["name"], {})

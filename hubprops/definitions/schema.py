@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator, ValidationError  # type: ignore[imp
 
 from hubprops.definitions.positions import JsonPath, Position, format_path, locate
 from hubprops.errors import Diagnostic
-from hubprops.models import OBJECT_TYPE_IDS
+from hubprops.rules import OBJECT_TYPE_IDS
 
 SCHEMA_RESOURCE = "schemas/definitions.schema.json"
 

@@ -22,11 +22,7 @@ from hubprops.definitions.positions import JsonPath, Position, format_path, loca
 from hubprops.definitions.schema import definitions_schema
 from hubprops.errors import Diagnostic
 from hubprops.models import canonical_object_type
-
-#: HubSpot's documented limits (API-FACTS section 5).
-MAX_UNIQUE_VALUE_PROPERTIES = 10
-MAX_OPTIONS = 5000
-MAX_OPTION_CHARS = 3000
+from hubprops.rules import MAX_OPTION_CHARS, MAX_OPTIONS, MAX_UNIQUE_VALUE_PROPERTIES
 
 
 @dataclass(frozen=True)

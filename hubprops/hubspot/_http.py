@@ -10,6 +10,8 @@ when the circuit is open.
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,17 @@ from hubprops.hubspot.errors import body_of, error_from_response, network_error,
 from hubprops.hubspot.ratelimit import RateLimiter
 from hubprops.hubspot.retry import RETRY_STATUSES, CircuitBreaker, RetryPolicy
 from hubprops.hubspot.stats import ClientStats
+
+#: One record per HTTP attempt (``HUBPROPS_LOG=info|debug``, configured by the CLI): method,
+#: path, status, duration and HubSpot's rate-limit headers, never a request header (the token).
+log = logging.getLogger("hubprops.http")
+_RATE_HEADERS = (
+    "x-hubspot-ratelimit-max",
+    "x-hubspot-ratelimit-remaining",
+    "x-hubspot-ratelimit-interval-milliseconds",
+    "x-hubspot-ratelimit-daily-remaining",
+    "retry-after",
+)
 
 # Failures where the request certainly never reached HubSpot: nothing to reconcile.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -45,6 +58,12 @@ class Answer:
     def json(self) -> dict[str, Any]:
         """The body as a JSON object (``{}`` when empty)."""
         return body_of(self.response)
+
+    def ok_json(self) -> dict[str, Any]:
+        """The body of a 2xx answer; any other answer raises its typed error."""
+        if not 200 <= self.status < 300:
+            raise self.error()
+        return self.json()
 
     def error(self) -> HubpropsError:
         """The typed error for this (non-2xx) answer."""
@@ -104,10 +123,12 @@ class Requester:
             ticket = self.limiter.acquire()
             self.stats.sent(method)
             attempts += 1
+            sent_at = time.monotonic()
             try:
                 response = self.http.request(method, path, params=params, json=json)
             except httpx.HTTPError as exc:
                 # Only transport failures land here: request() raises no status errors.
+                _log_attempt(method, path, None, sent_at, attempts, error=type(exc).__name__)
                 self.stats.add("network_errors")
                 self.circuit.failure()
                 resent = resent or not isinstance(exc, _NOT_SENT)
@@ -119,6 +140,7 @@ class Requester:
             except BaseException:
                 self.circuit.abandon()
                 raise
+            _log_attempt(method, path, response, sent_at, attempts)
             self.limiter.observe(response.headers, ticket)
             status = response.status_code
             if status == 429:
@@ -152,3 +174,33 @@ class Requester:
         """On a rolling-window 429: the limiter holds every thread back, for Retry-After when
         HubSpot sends one, else until the window frees (at most one interval)."""
         self.limiter.throttled(ticket, _retry_after(response, self.retry.max_retry_after))
+
+
+def _log_attempt(
+    method: str,
+    path: str,
+    response: httpx.Response | None,
+    sent_at: float,
+    attempt: int,
+    *,
+    error: str | None = None,
+) -> None:
+    """Log one attempt as ``key=value`` pairs; params and bodies only at debug level."""
+    if not log.isEnabledFor(logging.INFO):
+        return
+    fields: dict[str, object] = {
+        "method": method,
+        "path": path,
+        "status": response.status_code if response is not None else "-",
+        "duration_ms": round((time.monotonic() - sent_at) * 1000, 1),
+        "attempt": attempt,
+    }
+    if error is not None:
+        fields["error"] = error
+    if response is not None:
+        for header in _RATE_HEADERS:
+            if header in response.headers:
+                fields[header.removeprefix("x-hubspot-")] = response.headers[header]
+        if log.isEnabledFor(logging.DEBUG):
+            fields["query"] = response.request.url.query.decode() or "-"
+    log.info("request " + " ".join(f"{k}={v}" for k, v in fields.items()))

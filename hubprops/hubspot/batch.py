@@ -1,19 +1,17 @@
 """Results of batch calls and of ``HubSpotClient.map``, chunking, and the thread-pool runner.
 
 ``run_map`` keeps at most ``max_workers`` calls in flight and submits the next item only when
-one finishes, so it can stop starting new work the moment the circuit opens or the cancel
-flag is set (Ctrl-C): calls in flight finish, the rest are reported as not started.
+one finishes, so it can stop starting new work the moment the circuit opens or a cancel event
+is set (the CLI sets one on Ctrl-C): calls in flight finish, the rest are reported as not
+started. Signals are the CLI's business; nothing here installs a handler.
 """
 
 from __future__ import annotations
 
-import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import FrameType
 from typing import Any, Generic, TypeVar
 
 from hubprops.errors import RemoteError, RemoteUnavailable
@@ -48,7 +46,7 @@ class BatchResult:
 
 
 @dataclass(frozen=True)
-class Outcome(Generic[R]):
+class Outcome(Generic[T, R]):
     """The fate of one item of ``HubSpotClient.map``.
 
     ``started`` is False iff the item was never attempted (cancelled, or the circuit was open;
@@ -56,7 +54,7 @@ class Outcome(Generic[R]):
     ``value`` (what the function returned) and ``error`` (what it raised) is meaningful.
     """
 
-    item: Any
+    item: T
     value: R | None = None
     error: Exception | None = None
     started: bool = True
@@ -81,90 +79,52 @@ def run_map(
     *,
     max_workers: int,
     circuit: CircuitBreaker,
-    cancel: threading.Event | None = None,
-) -> list[Outcome[R]]:
+    cancel: Sequence[threading.Event] = (),
+) -> list[Outcome[T, R]]:
     """Run ``fn`` over ``items`` on a thread pool; one Outcome per item, in input order.
 
-    Ctrl-C (in the main thread): calls in flight finish; the rest are not started. If a
-    ``cancel`` event was given it is set and the outcomes are returned (the caller records what
-    ran); without one, KeyboardInterrupt is raised once the calls in flight are done. A second
-    Ctrl-C raises at once.
+    Once any event of ``cancel`` is set, or the circuit opens, no new item starts: calls in
+    flight finish and the rest are reported as not started. A KeyboardInterrupt in the calling
+    thread also waits for the calls in flight, then propagates.
     """
-    outcomes: list[Outcome[R] | None] = [None] * len(items)
-    stop = cancel if cancel is not None else threading.Event()
+    outcomes: list[Outcome[T, R] | None] = [None] * len(items)
     queue = iter(range(len(items)))
     workers = max(1, min(max_workers, len(items) or 1))
-    with (
-        _ctrl_c_sets(stop) as interrupted,
-        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hubprops") as pool,
-    ):
+
+    def cancelled() -> bool:
+        return any(event.is_set() for event in cancel)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hubprops") as pool:
         pending: dict[Future[R], int] = {}
 
         def fill() -> None:
-            while len(pending) < workers and not stop.is_set() and not circuit.is_open:
+            while len(pending) < workers and not cancelled() and not circuit.is_open:
                 index = next(queue, None)
                 if index is None:
                     return
                 pending[pool.submit(fn, items[index])] = index
 
-        fill()
-        while pending:
-            done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
-            for future in done:
-                index = pending.pop(future)
-                exc = future.exception()
-                outcomes[index] = (
-                    Outcome(items[index], error=exc)
-                    if isinstance(exc, Exception)
-                    else Outcome(items[index], value=future.result())
-                )
+        try:
             fill()
-    skipped_error = _circuit_error(circuit) if not stop.is_set() else None
-    result = [
+            while pending:
+                done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index = pending.pop(future)
+                    exc = future.exception()
+                    outcomes[index] = (
+                        Outcome(items[index], error=exc)
+                        if isinstance(exc, Exception)
+                        else Outcome(items[index], value=future.result())
+                    )
+                fill()
+        except KeyboardInterrupt:
+            wait(pending)  # the calls in flight finish (a second Ctrl-C stops this wait)
+            raise
+    skipped_error = _circuit_error(circuit) if not cancelled() else None
+    return [
         o if o is not None else Outcome(items[i], error=skipped_error, started=False)
         for i, o in enumerate(outcomes)
     ]
-    if interrupted and cancel is None:
-        raise KeyboardInterrupt
-    return result
-
-
-class _Flag:
-    """Truthy once set; what ``_ctrl_c_sets`` yields."""
-
-    def __init__(self) -> None:
-        self.value = False
-
-    def __bool__(self) -> bool:
-        return self.value
-
-
-@contextmanager
-def _ctrl_c_sets(stop: threading.Event) -> Iterator[_Flag]:
-    """While the block runs in the main thread, Ctrl-C (SIGINT) sets ``stop`` instead of
-    raising KeyboardInterrupt wherever the main thread happens to be (which could lose track
-    of a call already started); a second Ctrl-C raises as usual. Only when Python's default
-    handler is in place: a caller's own handler (the CLI's) is left alone."""
-    flag = _Flag()
-
-    def on_sigint(signum: int, frame: FrameType | None) -> None:
-        if flag:
-            raise KeyboardInterrupt
-        flag.value = True
-        stop.set()
-
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        yield flag  # the caller (e.g. the CLI) handles Ctrl-C itself, or it is ignored
-        return
-    try:
-        previous = signal.signal(signal.SIGINT, on_sigint)
-    except ValueError:  # not the main thread: no signal arrives here anyway
-        yield flag
-        return
-    try:
-        yield flag
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _circuit_error(circuit: CircuitBreaker) -> RemoteError:

@@ -23,14 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from hubprops import __version__
-from hubprops.errors import (
-    AuthenticationError,
-    ConfigError,
-    DailyLimitReached,
-    PermissionDenied,
-    RemoteError,
-    RemoteUnavailable,
-)
+from hubprops.errors import FATAL_ERRORS, ConfigError, RemoteError, RemoteUnavailable
 from hubprops.hubspot._batchcreate import create_chunk
 from hubprops.hubspot._http import Answer, Requester
 from hubprops.hubspot.batch import BatchResult, ItemError, Outcome, chunked, run_map
@@ -45,8 +38,6 @@ R = TypeVar("R")
 
 USER_AGENT = f"hubprops/{__version__} (+python-httpx)"
 CONNECT_TIMEOUT = 10.0
-#: Errors after which no other chunk of a batch can succeed: raised, not kept per item.
-FATAL = (AuthenticationError, PermissionDenied, DailyLimitReached)
 
 
 def _q(segment: str) -> str:
@@ -69,7 +60,10 @@ class HubSpotClient:
         batch_size: int = 100,
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
+        #: Once set (the CLI sets it on Ctrl-C), no call of ``map`` starts another item.
+        self.cancel = cancel if cancel is not None else threading.Event()
         self.base_url = base_url.rstrip("/")
         self.max_workers = max(1, max_workers)
         self.batch_size = batch_size
@@ -115,16 +109,10 @@ class HubSpotClient:
         return self._req.send(method, path, **kw)
 
     @staticmethod
-    def _json(answer: Answer) -> dict[str, Any]:
-        if not 200 <= answer.status < 300:
-            raise answer.error()
-        return answer.json()
-
-    @classmethod
-    def _results(cls, answer: Answer) -> list[dict[str, Any]]:
+    def _results(answer: Answer) -> list[dict[str, Any]]:
         """A list answer's ``results``; an answer without that list is an error, never an
         empty portal (a proxy's page or a wrong --api-base would otherwise read as "none")."""
-        results = cls._json(answer).get("results")
+        results = answer.ok_json().get("results")
         if not isinstance(results, list):
             raise RemoteError(
                 f"{answer.what} answered {answer.status} without a results list: is "
@@ -142,7 +130,7 @@ class HubSpotClient:
     def get_portal_id(self) -> int:
         """The portal (hub) id of this token: ``GET /account-info/v3/details`` -> portalId."""
         answer = self._send("GET", "/account-info/v3/details")
-        portal = self._json(answer).get("portalId")
+        portal = answer.ok_json().get("portalId")
         if not isinstance(portal, int) or isinstance(portal, bool):
             raise RemoteError(
                 f"{answer.what} answered without a portalId; pass --portal ID instead",
@@ -177,7 +165,7 @@ class HubSpotClient:
         """
         params = {"dataSensitivity": data_sensitivity} if data_sensitivity else None
         answer = self._send("GET", f"{self._props(object_type)}/{_q(name)}", params=params)
-        return None if answer.status == 404 else self._json(answer)
+        return None if answer.status == 404 else answer.ok_json()
 
     def read_back(self, object_type: str, body: dict[str, Any]) -> dict[str, Any] | None:
         """The property a create ``body`` names, read at the sensitivity ``body`` asked for
@@ -192,7 +180,7 @@ class HubSpotClient:
     def get_group(self, object_type: str, name: str) -> dict[str, Any] | None:
         """One property group, or None if HubSpot has no such group."""
         answer = self._send("GET", f"{self._props(object_type)}/groups/{_q(name)}")
-        return None if answer.status == 404 else self._json(answer)
+        return None if answer.status == 404 else answer.ok_json()
 
     # -- property writes ----------------------------------------------------------------------
     def create_property(self, object_type: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -208,7 +196,7 @@ class HubSpotClient:
             found = require_same("property", name, body, remote, answer.what)
             self.stats.add("reconciled")
             return found
-        return self._json(answer)
+        return answer.ok_json()
 
     def create_properties(self, object_type: str, bodies: Sequence[dict[str, Any]]) -> BatchResult:
         """Create many properties with ``batch/create``, ``batch_size`` inputs per call, the
@@ -224,11 +212,7 @@ class HubSpotClient:
         PATCH is idempotent, so a lost answer is simply retried; the retried answer is then
         compared with ``body`` (a difference raises Conflict rather than passing silently).
         """
-        answer = self._send("PATCH", f"{self._props(object_type)}/{_q(name)}", json=body)
-        result = self._json(answer)
-        if answer.resent:
-            require_same("property", name, body, result, answer.what, update=True)
-        return result
+        return self._patch("property", f"{self._props(object_type)}/{_q(name)}", name, body)
 
     def archive_property(self, object_type: str, name: str) -> None:
         """Archive (DELETE) one property. A 404 on the retry of a lost archive is success."""
@@ -241,7 +225,7 @@ class HubSpotClient:
 
         def archive_chunk(chunk: Sequence[str]) -> BatchResult:
             answer = self._send("POST", path, json={"inputs": [{"name": n} for n in chunk]})
-            self._json(answer)
+            answer.ok_json()
             return BatchResult()
 
         result = self._batched(names, archive_chunk, lambda n: n)
@@ -259,15 +243,11 @@ class HubSpotClient:
             found = require_same("group", name, group_fields(body), remote, answer.what)
             self.stats.add("reconciled")
             return found
-        return self._json(answer)
+        return answer.ok_json()
 
     def update_group(self, object_type: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
         """PATCH one property group; returns the updated group."""
-        answer = self._send("PATCH", f"{self._props(object_type)}/groups/{_q(name)}", json=body)
-        result = self._json(answer)
-        if answer.resent:
-            require_same("group", name, body, result, answer.what, update=True)
-        return result
+        return self._patch("group", f"{self._props(object_type)}/groups/{_q(name)}", name, body)
 
     def archive_group(self, object_type: str, name: str) -> None:
         """Archive (DELETE) one property group. A 404 on the retry of a lost archive is success."""
@@ -281,22 +261,31 @@ class HubSpotClient:
         *,
         cancel: threading.Event | None = None,
         max_workers: int | None = None,
-    ) -> list[Outcome[R]]:
+    ) -> list[Outcome[T, R]]:
         """Run ``fn`` over ``items`` concurrently; one ``Outcome`` per item, in input order.
 
-        Stops starting new items when the circuit opens or ``cancel`` is set (in-flight calls
-        finish). See ``batch.run_map`` for Ctrl-C.
+        Stops starting new items when the circuit opens, or ``cancel`` or the client's own
+        ``cancel`` event is set (in-flight calls finish); see ``batch.run_map``.
         """
         workers = max_workers if max_workers is not None else self.max_workers
-        return run_map(fn, items, max_workers=workers, circuit=self.circuit, cancel=cancel)
+        events = (self.cancel,) if cancel is None else (self.cancel, cancel)
+        return run_map(fn, items, max_workers=workers, circuit=self.circuit, cancel=events)
 
     # -- helpers ------------------------------------------------------------------------------
+    def _patch(self, kind: str, path: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH ``path``; after a lost answer, the retried answer must hold what was sent."""
+        answer = self._send("PATCH", path, json=body)
+        result = answer.ok_json()
+        if answer.resent:
+            require_same(kind, name, body, result, answer.what, update=True)
+        return result
+
     def _archive(self, path: str) -> None:
         answer = self._send("DELETE", path)
         if answer.status == 404 and answer.resent:
             self.stats.add("reconciled")
             return
-        self._json(answer)
+        answer.ok_json()
 
     def _batched(
         self,
@@ -312,7 +301,7 @@ class HubSpotClient:
                 merged.errors.extend(outcome.value.errors)
                 continue
             error = outcome.error
-            if isinstance(error, FATAL):
+            if isinstance(error, FATAL_ERRORS):
                 raise error
             if not isinstance(error, RemoteError):
                 if error is not None:
@@ -322,4 +311,11 @@ class HubSpotClient:
         return merged
 
     def _create_chunk(self, object_type: str, chunk: Sequence[dict[str, Any]]) -> BatchResult:
-        return create_chunk(self, object_type, chunk)
+        return create_chunk(
+            self._req,
+            self._props(object_type),
+            chunk,
+            read_back=lambda body: self.read_back(object_type, body),
+            create_one=lambda body: self.create_property(object_type, body),
+            on_reconciled=lambda: self.stats.add("reconciled"),
+        )

@@ -1,6 +1,6 @@
 """Translate HubSpot's answers and httpx's failures into hubprops errors, at the edge.
 
-HubSpot error bodies (API-FACTS section 3) look like ``{"status": "error", "message": ...,
+HubSpot error bodies (docs/hubspot-api.md, "Errors") look like ``{"status": "error", "message": ...,
 "correlationId": ..., "category": ..., "subCategory": ..., "errors": [{"message", "in", "code",
 "context"}], "context": {...}}``; every field is treated as optional. Each message names the
 call that failed (method and path, never headers) and says what the user can do about it. The
@@ -177,7 +177,7 @@ def error_from_item(item: dict[str, Any], what: str) -> RemoteError:
 def is_already_exists(item: dict[str, Any]) -> bool:
     """Does a batch error entry (or error body) say "already exists"?
 
-    HubSpot's wording is not documented (API-FACTS section 5): category
+    HubSpot's wording is not documented (docs/hubspot-api.md, "Errors"): category
     ``OBJECT_ALREADY_EXISTS``, subCategory ``...PROPERTY_EXISTS`` / ``...ALREADY_EXISTS`` and
     the message text are all accepted.
     """

@@ -1,8 +1,8 @@
 """A client-side rolling-window rate limiter, tuned from HubSpot's own headers.
 
 HubSpot limits a private app to ``Max`` requests per rolling ``Interval`` (100 per 10 s on Free
-and Starter, 190 on Professional and Enterprise; API-FACTS section 6) and says so on every
-response in ``X-HubSpot-RateLimit-Max``, ``-Remaining`` and ``-Interval-Milliseconds``.
+and Starter, 190 on Professional and Enterprise; docs/hubspot-api.md, "Rate limits") and says
+so on every response in ``X-HubSpot-RateLimit-Max``, ``-Remaining`` and ``-Interval-Milliseconds``.
 
 The limiter keeps the send times of the requests in the current window (sorted). A request may
 go when fewer than ``capacity`` (``Max`` minus a small ``safety`` margin) were sent in the last

@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from hubprops.errors import Conflict
-
-GROUP_FIELDS = ("name", "label", "displayOrder")
+from hubprops.rules import GROUP_FIELDS
 
 
 def _is_empty(value: Any) -> bool:
@@ -39,7 +38,7 @@ def _field_differs(key: str, want: Any, remote: dict[str, Any]) -> bool:
     if key == "displayOrder" and want == -1:
         return False
     if key not in remote and _is_empty(want):
-        return False  # HubSpot omits some defaults (API-FACTS section 3)
+        return False  # HubSpot omits some defaults (docs/hubspot-api.md, "Server defaults")
     return bool(remote.get(key) != want)
 
 

@@ -24,10 +24,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from hubprops.errors import LockError, UnsupportedFormatVersion
-from hubprops.fsutil import atomic_write_json, read_regular, remove_stale_temps
+from hubprops.errors import LockError
+from hubprops.fsutil import atomic_write_json, remove_stale_temps
+from hubprops.versioned import check_version, read_json, validate
 
 FORMAT_VERSION = 1
 DEFAULT_LOCK_PATH = "hubprops.lock.json"
@@ -81,6 +82,8 @@ class LastSync(BaseModel):
     archived: int = 0
     unchanged: int = 0
     failed: int = 0
+    #: Changes never started (Ctrl-C, a halted apply); None (not written) when there were none.
+    not_started: int | None = None
     object_types: list[str] | None = None
 
 
@@ -152,32 +155,17 @@ def load_lock(path: str | os.PathLike[str]) -> Lock:
     if not p.exists():
         return Lock()
     remove_stale_temps(p)
-    try:
-        raw = json.loads(read_regular(p).decode("utf-8"), parse_constant=_no_constant)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise LockError(f"{p}: cannot read lock file: {reason}") from exc
-    except RecursionError as exc:
-        raise LockError(f"{p}: cannot read lock file: JSON nested too deeply") from exc
+    raw = read_json(p, LockError, "cannot read lock file", "cannot read lock file: {exc}")
     if not isinstance(raw, dict):
         raise LockError(f"{p}: lock file must hold a JSON object")
-    version = raw.get("format_version")
-    if version != FORMAT_VERSION:
-        raise UnsupportedFormatVersion(
-            f"{p}: lock format_version {version!r} is not supported "
-            f"(this hubprops reads version {FORMAT_VERSION})"
-        )
+    check_version(
+        raw,
+        FORMAT_VERSION,
+        f"{p}: lock format_version {{version!r}} is not supported "
+        f"(this hubprops reads version {FORMAT_VERSION})",
+    )
     _check_schema(raw, p)
-    try:
-        return Lock.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise LockError(f"{p}: invalid lock file at {where}: {first['msg']}") from exc
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    return validate(Lock, raw, LockError, f"{p}: invalid lock file")
 
 
 @cache

@@ -100,4 +100,6 @@ def status_data(
         "successful": successful,
         "failed": failed,
     }
+    if overall is not None and overall.not_started:
+        data["last_sync"]["not_started"] = overall.not_started
     return data

@@ -19,7 +19,6 @@ from hubprops.normalize import (
     GROUP_FIELDS,
     PROPERTY_FIELDS,
     normalize_remote,
-    normalize_remote_group,
 )
 from hubprops.plan.diff import diff_keys, field_diffs
 from hubprops.plan.types import FieldDiff, Kind
@@ -71,11 +70,11 @@ def compare_portals(a: RemoteState, b: RemoteState, *, names: tuple[str, str]) -
             (
                 Kind.GROUP,
                 {
-                    n: normalize_remote_group(g, GROUP_FIELDS)
+                    n: normalize_remote(g, GROUP_FIELDS)
                     for n, g in (left.groups if left else {}).items()
                 },
                 {
-                    n: normalize_remote_group(g, GROUP_FIELDS)
+                    n: normalize_remote(g, GROUP_FIELDS)
                     for n, g in (right.groups if right else {}).items()
                 },
             ),

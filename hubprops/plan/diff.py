@@ -1,5 +1,5 @@
 """The planner's small pure helpers: the keyed differ, field-level diffs, destructiveness and
-the PropertyCreate body of a definition (HubSpot's field rules are in ``_planrules``).
+the PropertyCreate body of a definition (HubSpot's field rules are in ``hubprops.rules``).
 
 ``diff_keys`` is the whole differ: after normalization, two dicts keyed by name give added,
 removed, modified and unchanged names in sorted order. ``field_diffs`` runs deepdiff only on the
@@ -17,10 +17,9 @@ from typing import Any
 
 from hubprops.models import PropertyDef
 from hubprops.normalize import field_order
-from hubprops.plan.types import FieldDiff
+from hubprops.plan.types import FieldDiff, Reason
+from hubprops.rules import MULTI_VALUE_FIELD_TYPES
 
-#: fieldTypes that hold several values per record; leaving them keeps only one value.
-MULTI_VALUE_FIELD_TYPES = frozenset({"checkbox"})
 ORDER_FIELD = "options order"
 
 
@@ -126,26 +125,24 @@ def destructive_reasons(
     if before is None:
         return []
     if after is None:
-        return ["archive: property and its values move to the recycling bin"]
+        return [Reason.ARCHIVE_PROPERTY.say()]
     reasons: list[str] = []
     if "type" in after and before.get("type") != after["type"]:
-        reasons.append(f"type change {before.get('type')} -> {after['type']} may lose values")
+        reasons.append(Reason.TYPE_CHANGE.say(before=before.get("type"), after=after["type"]))
     old_ft, new_ft = before.get("fieldType"), after.get("fieldType")
     if "fieldType" in after and old_ft in MULTI_VALUE_FIELD_TYPES and new_ft != old_ft:
-        reasons.append(f"fieldType {old_ft} -> {new_ft} keeps only one value per record")
+        reasons.append(Reason.LEAVES_MULTI_VALUE.say(before=old_ft, after=new_ft))
     if "options" in after:
         kept = {o.get("value") for o in after["options"]}
         for option in before.get("options") or ():
             if option.get("value") not in kept:
-                reasons.append(
-                    f"option {option.get('value')!r} removed: records may keep orphan values"
-                )
+                reasons.append(Reason.OPTION_REMOVED.say(value=option.get("value")))
     return reasons
 
 
 def group_archive_reason() -> str:
     """The reason shown for archiving a group."""
-    return "archive: the group is removed from HubSpot"
+    return Reason.ARCHIVE_GROUP.say()
 
 
 def property_body(p: PropertyDef) -> dict[str, Any]:

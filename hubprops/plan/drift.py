@@ -16,7 +16,7 @@ not as drift.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,17 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from hubprops.lock.file import Lock
 from hubprops.models import Definitions, GroupDef, PropertyDef, RemoteState, canonical_object_type
 from hubprops.normalize import (
-    DEFAULTS,
     GROUP_FIELDS,
     PROPERTY_FIELDS,
     digest,
     normalize_definition,
-    normalize_group_definition,
     normalize_remote,
-    normalize_remote_group,
 )
 from hubprops.plan.diff import field_diffs
 from hubprops.plan.types import Action, Change, FieldDiff, Kind
+from hubprops.rules import DEFAULTS
 
 
 class DriftStatus(str, enum.Enum):
@@ -140,8 +138,7 @@ def _check(
 
     if now is None or now.get("archived") is True:
         return make(DriftStatus.ARCHIVED, note="archived or deleted in HubSpot")
-    project: Callable[[Mapping[str, Any], Sequence[str]], dict[str, Any]]
-    project = normalize_remote if kind is Kind.PROPERTY else normalize_remote_group
+    project = normalize_remote
     recorded = _recorded(definition)
     if recorded is not None and digest(recorded) == recorded_digest:
         current = project(now, list(recorded))
@@ -180,17 +177,13 @@ def mark_drift(changes: Iterable[Change], lock: Lock, portal_id: int) -> list[Ch
 
 
 def _recorded(definition: PropertyDef | GroupDef | None) -> dict[str, Any] | None:
-    if isinstance(definition, PropertyDef):
-        return normalize_definition(definition)
-    if isinstance(definition, GroupDef):
-        return normalize_group_definition(definition)
-    return None
+    return normalize_definition(definition) if definition is not None else None
 
 
 def _pulled_fields(kind: Kind, now: Mapping[str, Any]) -> list[str]:
     """The fields ``hubprops pull`` would write for ``now``: name and non-default ones."""
     if kind is Kind.GROUP:
-        values = normalize_remote_group(now, GROUP_FIELDS)
+        values = normalize_remote(now, GROUP_FIELDS)
         return [
             k for k, v in values.items() if v is not None and not (k == "displayOrder" and v == -1)
         ]

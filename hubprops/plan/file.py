@@ -21,27 +21,24 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from hubprops.errors import (
     ChecksumMismatch,
     PlanFileError,
     StalePlan,
-    UnsupportedFormatVersion,
     WrongPortal,
 )
-from hubprops.fsutil import FileRefused, atomic_write, dumps_pretty, read_regular
+from hubprops.fsutil import atomic_write, dumps_pretty
 from hubprops.models import RemoteState
 from hubprops.normalize import (
     digest,
     field_order,
     normalize_remote,
-    normalize_remote_group,
     remote_digest,
     remote_group_digest,
 )
 from hubprops.plan.signing import UNSIGNED_KEYS, check_signature, sign
 from hubprops.plan.types import Action, Change, Kind, Plan
+from hubprops.versioned import check_version, read_json, validate
 
 FORMAT_VERSION = 1
 
@@ -103,12 +100,12 @@ def decode(data: Any, *, source: str = "plan file", key: bytes | None = None) ->
     given (PlanFileError), schema (PlanFileError)."""
     if not isinstance(data, dict):
         raise PlanFileError(f"{source}: not a hubprops plan (expected a JSON object)")
-    version = data.get("format_version")
-    if version != FORMAT_VERSION:
-        raise UnsupportedFormatVersion(
-            f"{source}: plan format_version {version!r} is not supported (this hubprops reads "
-            f"version {FORMAT_VERSION}); make a new plan with this version of hubprops"
-        )
+    check_version(
+        data,
+        FORMAT_VERSION,
+        f"{source}: plan format_version {{version!r}} is not supported (this hubprops reads "
+        f"version {FORMAT_VERSION}); make a new plan with this version of hubprops",
+    )
     if not isinstance(data.get("checksum"), str):
         raise PlanFileError(f"{source}: not a hubprops plan (no checksum)")
     if checksum(data) != data["checksum"]:
@@ -119,15 +116,10 @@ def decode(data: Any, *, source: str = "plan file", key: bytes | None = None) ->
     if key:
         check_signature(data, key, source=source)
     _validate_schema(data, source)
-    try:
-        changes = tuple(Change.model_validate(c) for c in data["changes"])
-        return Plan.model_validate(
-            {**{k: v for k, v in data.items() if k != "changes"}, "changes": changes}
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise PlanFileError(f"{source}: invalid plan at {where}: {first['msg']}") from exc
+    invalid = f"{source}: invalid plan"
+    changes = tuple(validate(Change, c, PlanFileError, invalid) for c in data["changes"])
+    rest = {k: v for k, v in data.items() if k != "changes"}
+    return validate(Plan, {**rest, "changes": changes}, PlanFileError, invalid)
 
 
 def _validate_schema(data: dict[str, Any], source: str) -> None:
@@ -149,23 +141,10 @@ def read_plan(path: str | os.PathLike[str], *, key: bytes | None = None) -> Plan
     """Read and verify a plan file (see ``decode``; ``key`` requires a valid signature);
     unreadable or not JSON -> PlanFileError."""
     p = Path(path)
-    try:
-        text = read_regular(p).decode("utf-8")
-    except FileRefused as exc:
-        raise PlanFileError(f"{p}: cannot read plan file: {exc.strerror}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanFileError(f"{p}: cannot read plan file: {exc}") from exc
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except ValueError as exc:  # JSONDecodeError, NaN, a number of over 4,300 digits
-        raise PlanFileError(f"{p}: not a hubprops plan (not JSON: {exc})") from exc
-    except RecursionError as exc:
-        raise PlanFileError(f"{p}: not a hubprops plan (JSON nested too deeply)") from exc
+    data = read_json(
+        p, PlanFileError, "cannot read plan file", "not a hubprops plan (not JSON: {exc})"
+    )
     return decode(data, source=str(p), key=key)
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def check_portal(plan: Plan, portal_id: int) -> None:
@@ -210,12 +189,39 @@ def check_stale(plan: Plan, remote: RemoteState) -> None:
         raise StalePlan(moved)
 
 
+def already_applied(plan: Plan, remote: RemoteState) -> bool:
+    """True iff the plan has changes and HubSpot already holds every one of them: each created
+    or updated object matches the plan's ``after`` in the fields it manages, each archived one
+    is gone. A re-run of an apply that succeeded (common in CI) is then not a stale plan.
+
+    Groups to create are not re-read before apply (creating one that exists is harmless), so
+    they are not checked; a plan must have at least one other change to be found applied."""
+    checked = 0
+    for change in plan.changes:
+        if change.kind is Kind.GROUP and change.action is Action.CREATE:
+            continue
+        checked += 1
+        found = remote.objects.get(change.object_type)
+        if found is None:
+            return False
+        is_property = change.kind is Kind.PROPERTY
+        current = (found.properties if is_property else found.groups).get(change.name)
+        if change.action is Action.ARCHIVE:
+            if current is not None:
+                return False
+            continue
+        if current is None or change.after is None:
+            return False
+        if normalize_remote(current, change.after) != change.after:
+            return False
+    return checked > 0
+
+
 def _moved(change: Change, current: dict[str, Any]) -> str:
     """Which of the fields the plan looked at differ now; HubSpot may also have changed a field
     the definitions leave alone (the digest covers every field a definition could manage)."""
     before = change.before or {}
-    normalize = normalize_remote if change.kind is Kind.PROPERTY else normalize_remote_group
-    now = normalize(current, before)
+    now = normalize_remote(current, before)
     fields = sorted((f for f in before if now[f] != before[f]), key=field_order)
     if not fields:
         return "in a field the definitions do not set"

@@ -19,8 +19,8 @@ from typing import Any
 
 from hubprops.errors import HubpropsError, PermissionDenied, RemoteError
 from hubprops.hubspot.records import Filter, Records, any_of, has_property
-from hubprops.plan.diff import MULTI_VALUE_FIELD_TYPES
 from hubprops.plan.types import Action, Change, Impact, Kind, Plan
+from hubprops.rules import MULTI_VALUE_FIELD_TYPES
 
 #: What ``note`` says when ``--no-impact`` skipped the counts.
 SKIPPED = "not counted (--no-impact)"

@@ -3,7 +3,7 @@
 ``ObjectPlanner`` normalizes both sides, diffs the keyed dicts and turns added names into
 creates, modified ones into updates, and names the lock records but the definitions dropped
 into archives (``--prune``) or kept items; it collects every problem instead of stopping at the
-first. HubSpot's rules (``_planrules``: what a create needs, what PATCH can never change, what a
+first. HubSpot's rules (``hubprops.rules``: what a create needs, what PATCH can never change, what a
 HubSpot-defined property lets you change) and which group exists are checked here.
 """
 
@@ -15,17 +15,14 @@ from typing import Any
 from hubprops.lock.file import LockedGroup, LockedObject, LockedProperty
 from hubprops.models import GroupDef, ObjectDefinitions, PropertyDef, RemoteObject
 from hubprops.normalize import (
-    GROUP_FIELDS,
-    PROPERTY_FIELDS,
     digest,
     normalize_definition,
-    normalize_group_definition,
     normalize_remote,
-    normalize_remote_group,
     remote_digest,
     remote_group_digest,
 )
 from hubprops.plan.diff import (
+    KeyDiff,
     destructive_reasons,
     diff_keys,
     field_diffs,
@@ -42,7 +39,7 @@ from hubprops.plan.types import (
     Kind,
     PlanOptions,
 )
-from hubprops.rules import create_problems, update_problems
+from hubprops.rules import GROUP_FIELDS, PROPERTY_FIELDS, create_problems, update_problems
 
 
 class ObjectPlanner:
@@ -100,6 +97,60 @@ class ObjectPlanner:
             )
         )
 
+    def _compare(
+        self,
+        kind: Kind,
+        t: str,
+        defined: Mapping[str, PropertyDef | GroupDef],
+        found: Mapping[str, Mapping[str, Any]],
+        recorded: Mapping[str, LockedProperty | LockedGroup],
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], KeyDiff]:
+        """Both sides of one kind in normalized form, and their diff: the definitions (local),
+        HubSpot's objects they name, plus those the lock records but the definitions dropped
+        (current). Unchanged ones are counted and, when the lock lacks them, recorded in sync."""
+        fields = PROPERTY_FIELDS if kind is Kind.PROPERTY else GROUP_FIELDS
+        local = {name: normalize_definition(d) for name, d in defined.items()}
+        current = {n: normalize_remote(found[n], local[n]) for n in local if n in found}
+        for name in set(recorded) - local.keys():
+            if name in found:  # a locked name HubSpot no longer has needs nothing
+                current[name] = normalize_remote(found[name], fields)
+        diff = diff_keys(current, local)
+        self.unchanged[t] = self.unchanged.get(t, 0) + len(diff.unchanged)
+        for name in diff.unchanged:
+            self._in_sync(kind, t, name, local[name], recorded.get(name), found[name])
+        return local, current, diff
+
+    def _change(
+        self,
+        kind: Kind,
+        t: str,
+        name: str,
+        action: Action,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        payload: dict[str, Any] | None,
+        found: Mapping[str, Any] | None,
+        reasons: list[str],
+    ) -> None:
+        """Record one change; its field diffs and digests follow from the two sides."""
+        remote_digest_of = remote_digest if kind is Kind.PROPERTY else remote_group_digest
+        self.changes.append(
+            Change(
+                kind=kind,
+                object_type=t,
+                name=name,
+                action=action,
+                before=before,
+                after=after,
+                diffs=field_diffs(before, after) if before and after else (),
+                payload=payload,
+                destructive=bool(reasons),
+                reasons=tuple(reasons),
+                before_digest=remote_digest_of(found) if found is not None else None,
+                after_digest=digest(after) if after is not None else None,
+            )
+        )
+
     # -- properties ---------------------------------------------------------------------------
     def _properties(
         self, defs: ObjectDefinitions, remote: RemoteObject, locked: LockedObject | None
@@ -107,16 +158,8 @@ class ObjectPlanner:
         """Plan the properties of one object type; return the names leaving their group."""
         t, found = defs.object_type, remote.properties
         defined = {p.name: p for p in defs.properties}
-        local = {name: normalize_definition(p) for name, p in defined.items()}
-        current = {n: normalize_remote(found[n], local[n]) for n in local if n in found}
-        for name in set(locked.properties if locked else ()) - local.keys():
-            if name in found:  # a locked name HubSpot no longer has needs nothing
-                current[name] = normalize_remote(found[name], PROPERTY_FIELDS)
-        diff = diff_keys(current, local)
-        self.unchanged[t] = self.unchanged.get(t, 0) + len(diff.unchanged)
         recorded = locked.properties if locked else {}
-        for name in diff.unchanged:
-            self._in_sync(Kind.PROPERTY, t, name, local[name], recorded.get(name), found[name])
+        local, current, diff = self._compare(Kind.PROPERTY, t, defined, found, recorded)
         known_groups = set(remote.groups) | {g.name for g in defs.groups}
         moving: set[str] = set()
         for name in diff.added:
@@ -139,17 +182,9 @@ class ObjectPlanner:
                 self.kept.append(KeptItem(kind=Kind.PROPERTY, object_type=t, name=name, reason=why))
                 continue
             moving.add(name)
-            self.changes.append(
-                Change(
-                    kind=Kind.PROPERTY,
-                    object_type=t,
-                    name=name,
-                    action=Action.ARCHIVE,
-                    before=current[name],
-                    destructive=True,
-                    reasons=tuple(destructive_reasons(current[name], None)),
-                    before_digest=remote_digest(prop),
-                )
+            reasons = destructive_reasons(current[name], None)
+            self._change(
+                Kind.PROPERTY, t, name, Action.ARCHIVE, current[name], None, None, prop, reasons
             )
         return moving
 
@@ -164,16 +199,8 @@ class ObjectPlanner:
         if after["groupName"] not in known_groups:
             self._unknown_group(t, p, after["groupName"])
             return
-        self.changes.append(
-            Change(
-                kind=Kind.PROPERTY,
-                object_type=t,
-                name=p.name,
-                action=Action.CREATE,
-                after=after,
-                payload=property_body(p),
-                after_digest=digest(after),
-            )
+        self._change(
+            Kind.PROPERTY, t, p.name, Action.CREATE, None, after, property_body(p), None, []
         )
 
     def _unknown_group(self, t: str, p: PropertyDef, group: str) -> None:
@@ -198,22 +225,10 @@ class ObjectPlanner:
         if problems:
             return
         body = property_body(p)
+        payload = {f: body[f] for f in changed}
         reasons = destructive_reasons(before, after)
-        self.changes.append(
-            Change(
-                kind=Kind.PROPERTY,
-                object_type=t,
-                name=p.name,
-                action=Action.UPDATE,
-                before=before,
-                after=after,
-                diffs=field_diffs(before, after),
-                payload={f: body[f] for f in changed},
-                destructive=bool(reasons),
-                reasons=tuple(reasons),
-                before_digest=remote_digest(found),
-                after_digest=digest(after),
-            )
+        self._change(
+            Kind.PROPERTY, t, p.name, Action.UPDATE, before, after, payload, found, reasons
         )
 
     # -- groups -------------------------------------------------------------------------------
@@ -226,16 +241,8 @@ class ObjectPlanner:
     ) -> None:
         t, found = defs.object_type, remote.groups
         defined = {g.name: g for g in defs.groups}
-        local = {name: normalize_group_definition(g) for name, g in defined.items()}
-        current = {n: normalize_remote_group(found[n], local[n]) for n in local if n in found}
-        for name in set(locked.groups if locked else ()) - local.keys():
-            if name in found:
-                current[name] = normalize_remote_group(found[name], GROUP_FIELDS)
-        diff = diff_keys(current, local)
-        self.unchanged[t] = self.unchanged.get(t, 0) + len(diff.unchanged)
         recorded = locked.groups if locked else {}
-        for name in diff.unchanged:
-            self._in_sync(Kind.GROUP, t, name, local[name], recorded.get(name), found[name])
+        local, current, diff = self._compare(Kind.GROUP, t, defined, found, recorded)
         for name in diff.added:
             g = defined[name]
             if "label" not in local[name]:
@@ -285,20 +292,5 @@ class ObjectPlanner:
         payload: dict[str, Any] | None,
         found: Mapping[str, Any] | None = None,
     ) -> None:
-        archive = action is Action.ARCHIVE
-        self.changes.append(
-            Change(
-                kind=Kind.GROUP,
-                object_type=t,
-                name=name,
-                action=action,
-                before=before,
-                after=after,
-                diffs=field_diffs(before, after) if before and after else (),
-                payload=payload,
-                destructive=archive,
-                reasons=(group_archive_reason(),) if archive else (),
-                before_digest=remote_group_digest(found) if found is not None else None,
-                after_digest=digest(after) if after is not None else None,
-            )
-        )
+        reasons = [group_archive_reason()] if action is Action.ARCHIVE else []
+        self._change(Kind.GROUP, t, name, action, before, after, payload, found, reasons)

@@ -13,31 +13,26 @@ all collected and raised as one PlanError; then destructive changes are refused 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import difflib
+from collections.abc import Sequence
 
 from hubprops import __version__
+from hubprops.clock import utc_now
 from hubprops.errors import DestructiveChangeBlocked, PlanError
 from hubprops.lock.file import Lock
-from hubprops.models import Definitions, ObjectDefinitions, RemoteState, canonical_object_type
-from hubprops.normalize import digest, normalize_definition, normalize_group_definition
-from hubprops.plan.diff import property_body
+from hubprops.models import (
+    Definitions,
+    ObjectDefinitions,
+    RemoteState,
+    canonical_object_type,
+    object_type_id,
+)
+from hubprops.normalize import digest, normalize_definition
 from hubprops.plan.drift import mark_drift
 from hubprops.plan.objects import ObjectPlanner
 from hubprops.plan.renames import plan_object
 from hubprops.plan.types import APPLY_ORDER, Plan, PlanOptions
-from hubprops.rules import NOT_PATCHABLE, READ_ONLY_DEFINITION_EDITABLE, REQUIRED_ON_CREATE
-
-__all__ = [
-    "APPLY_ORDER",
-    "NOT_PATCHABLE",
-    "READ_ONLY_DEFINITION_EDITABLE",
-    "REQUIRED_ON_CREATE",
-    "definitions_digest",
-    "object_types_in_scope",
-    "plan",
-    "property_body",
-    "sensitivities",
-]
+from hubprops.rules import OBJECT_TYPE_IDS, extra_sensitivities
 
 
 def object_types_in_scope(
@@ -55,15 +50,33 @@ def object_types_in_scope(
     return tuple(sorted(types))
 
 
+def check_object_types(objects: Sequence[str], definitions: Definitions, lock: Lock) -> None:
+    """PlanError for an ``--object`` that is no standard object type, no defined one and none
+    the lock knows, with the nearest known name: HubSpot would only answer 400 for it."""
+    known = set(OBJECT_TYPE_IDS) | set(definitions.objects)
+    for portal in lock.portals.values():
+        known |= {canonical_object_type(t) for t in portal.objects}
+    ids = {object_type_id(t) for t in known}
+    problems = []
+    for given in objects:
+        name = canonical_object_type(given)
+        if name in known or name in ids:
+            continue
+        close = difflib.get_close_matches(name.lower(), sorted(known), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(known))})"
+        problems.append(f"unknown object type '{given}'{hint}")
+    if problems:
+        raise PlanError("; ".join(problems))
+
+
 def sensitivities(definitions: Definitions, object_types: tuple[str, ...]) -> tuple[str, ...]:
-    """dataSensitivity levels other than non_sensitive that definitions in scope use: each
-    needs its own list call, HubSpot's list returning non_sensitive properties by default."""
-    levels = {
+    """dataSensitivity levels other than the default that definitions in scope use: each
+    needs its own list call, HubSpot's list returning only default-level properties."""
+    return extra_sensitivities(
         p.data_sensitivity
         for t in object_types
         for p in (definitions.objects[t].properties if t in definitions.objects else ())
-    }
-    return tuple(sorted(lv for lv in levels if lv and lv != "non_sensitive"))
+    )
 
 
 def plan(
@@ -97,18 +110,15 @@ def plan(
         for reason in c.reasons
         if c.destructive
     ]
-    if blocked and not options.allow_destructive:
-        count = sum(1 for c in planner.changes if c.destructive)
-        raise DestructiveChangeBlocked(blocked, changes=count)
     order = {step: i for i, step in enumerate(APPLY_ORDER)}
     changes = sorted(
         mark_drift(planner.changes, lock, remote.portal_id),
         key=lambda c: (order[(c.kind, c.action)], c.object_type, c.name),
     )
-    return Plan(
+    made = Plan(
         portal_id=remote.portal_id,
         api_base=api_base,
-        created_at=created_at or _now(),
+        created_at=created_at or utc_now(),
         hubprops_version=__version__,
         options=options,
         definitions_digest=definitions_digest(definitions),
@@ -117,6 +127,10 @@ def plan(
         unchanged=planner.unchanged,
         in_sync=tuple(sorted(planner.in_sync, key=lambda i: (i.object_type, i.kind.value, i.name))),
     )
+    if blocked and not options.allow_destructive:
+        count = sum(1 for c in planner.changes if c.destructive)
+        raise DestructiveChangeBlocked(blocked, changes=count, plan=made)
+    return made
 
 
 def definitions_digest(definitions: Definitions) -> str:
@@ -124,13 +138,9 @@ def definitions_digest(definitions: Definitions) -> str:
     return digest(
         {
             t: {
-                "groups": {g.name: normalize_group_definition(g) for g in o.groups},
+                "groups": {g.name: normalize_definition(g) for g in o.groups},
                 "properties": {p.name: normalize_definition(p) for p in o.properties},
             }
             for t, o in definitions.objects.items()
         }
     )
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -12,21 +12,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from hubprops.errors import DestructiveChangeBlocked, HubpropsError, RemoteError
 from hubprops.hubspot.endpoint import check_segment, resolve_portal
 from hubprops.lock.file import Lock
 from hubprops.models import Definitions, RemoteObject, RemoteState, canonical_object_type
-from hubprops.plan.planner import object_types_in_scope, plan
+from hubprops.plan.planner import check_object_types, object_types_in_scope, plan
 from hubprops.plan.planner import sensitivities as sensitivity_levels
 from hubprops.plan.types import Plan, PlanOptions
+from hubprops.rules import extra_sensitivities
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
 
-#: (what, object type, dataSensitivity): one GET.
-_Call = tuple[str, str, str | None]
+
+@dataclass(frozen=True)
+class Read:
+    """One list call: the properties (at ``sensitivity``, None for HubSpot's default level) or
+    the groups of ``object_type``."""
+
+    what: Literal["properties", "groups"]
+    object_type: str
+    sensitivity: str | None = None
 
 
 def read_remote(
@@ -38,43 +47,52 @@ def read_remote(
 ) -> RemoteState:
     """HubSpot's properties and groups of ``object_types`` (raw JSON keyed by name).
 
-    ``sensitivities`` are extra dataSensitivity levels to list for every object type
-    (``sensitive``, ``highly_sensitive``; ``non_sensitive`` is always read). Raises the first
-    RemoteError met.
+    ``sensitivities`` are extra dataSensitivity levels to list for every object type (the
+    default level is always read). Raises the first RemoteError met.
     """
     types = sorted({canonical_object_type(t) for t in object_types})
-    levels = sorted({s for s in sensitivities if s and s != "non_sensitive"})
-    calls: list[_Call] = [] if portal_id is not None else [("portal", "", None)]
+    levels = extra_sensitivities(sensitivities)
+    reads: list[Read] = []
     for t in types:
-        calls += [("properties", t, None), ("groups", t, None)]
-        calls += [("properties", t, level) for level in levels]
+        reads += [Read("properties", t), Read("groups", t)]
+        reads += [Read("properties", t, level) for level in levels]
+    return read_lists(client, reads, portal_id=portal_id)
 
-    def fetch(call: _Call) -> Any:
-        what, object_type, level = call
-        if what == "portal":
+
+def read_lists(
+    client: HubSpotClient, reads: Sequence[Read], *, portal_id: int | None = None
+) -> RemoteState:
+    """Make ``reads`` (and one portal lookup unless ``portal_id`` is given) concurrently; the
+    state holds every object type read. Plan and apply's staleness check both read this way.
+    Raises the first RemoteError met."""
+    calls: list[Read | None] = [None] if portal_id is None else []
+    calls += reads
+
+    def fetch(call: Read | None) -> int | list[dict[str, Any]]:
+        if call is None:
             return client.get_portal_id()
-        if what == "groups":
-            return client.list_groups(object_type)
-        return client.list_properties(object_type, data_sensitivity=level)
+        if call.what == "groups":
+            return client.list_groups(call.object_type)
+        return client.list_properties(call.object_type, data_sensitivity=call.sensitivity)
 
     properties: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     groups: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     portal = portal_id
-    for outcome in client.map(fetch, calls):
+    for call, outcome in zip(calls, client.map(fetch, calls), strict=True):
         if outcome.error is not None:
             raise outcome.error
         if not outcome.started:
             raise RemoteError("reading HubSpot was cancelled before it finished")
-        what, object_type, _ = outcome.item
-        if what == "portal":
+        if call is None:
             portal = outcome.value if isinstance(outcome.value, int) else portal
             continue
-        target = groups if what == "groups" else properties
-        for item in outcome.value or ():
-            if isinstance(item, dict) and isinstance(item.get("name"), str):
-                target[object_type][item["name"]] = item
+        target = groups if call.what == "groups" else properties
+        for item in outcome.value if isinstance(outcome.value, list) else ():
+            if isinstance(item.get("name"), str):
+                target[call.object_type][item["name"]] = item
     if portal is None:  # pragma: no cover - the portal call either answered or raised
         raise HubpropsError("HubSpot did not say which portal this token is for")
+    types = sorted({r.object_type for r in reads})
     return RemoteState(
         portal_id=portal,
         objects={
@@ -106,6 +124,7 @@ def plan_against(
     changes and HubSpot's headers did not say) and refuses a plan over that budget."""
     for given in options.objects:  # before any request (`--object ..` is not a path)
         check_segment(canonical_object_type(given))
+    check_object_types(options.objects, definitions, lock)
     portal = resolve_portal(client, portal_id)
     types = object_types_in_scope(definitions, lock, portal, options)
     for object_type in types:  # a lock key, too, becomes a URL path

@@ -1,4 +1,4 @@
-"""Plan types only (the algorithm is in planner.py, the file format in planfile.py).
+"""Plan types only (the algorithm is in planner.py, the file format in file.py).
 
 A ``Plan`` is data: a list of ``Change``s, each saying what apply will do to one property or group
 and the exact request body it will send. ``reasons`` are for people reading the plan and never
@@ -25,6 +25,24 @@ class Action(str, enum.Enum):
     @property
     def symbol(self) -> str:
         return {"create": "+", "update": "~", "archive": "-", "rename": ">"}[self.value]
+
+
+class Reason(str, enum.Enum):
+    """Why a change is destructive, or why an item is kept: for people reading the plan, never
+    for decisions. The value is the sentence's template (``say`` fills it in); plan files hold
+    the filled-in sentences."""
+
+    ARCHIVE_PROPERTY = "archive: property and its values move to the recycling bin"
+    ARCHIVE_GROUP = "archive: the group is removed from HubSpot"
+    TYPE_CHANGE = "type change {before} -> {after} may lose values"
+    LEAVES_MULTI_VALUE = "fieldType {before} -> {after} keeps only one value per record"
+    OPTION_REMOVED = "option {value!r} removed: records may keep orphan values"
+    KEPT_NO_PRUNE = "--prune archives it"
+    KEPT_NOT_ARCHIVABLE = "HubSpot does not let it be archived"
+
+    def say(self, **params: object) -> str:
+        """The sentence, with ``params`` filled in."""
+        return self.value.format(**params)
 
 
 class Kind(str, enum.Enum):
@@ -128,8 +146,8 @@ class KeptItem(BaseModel):
 
 
 #: KeptItem reasons.
-KEPT_NO_PRUNE = "--prune archives it"
-KEPT_NOT_ARCHIVABLE = "HubSpot does not let it be archived"
+KEPT_NO_PRUNE = Reason.KEPT_NO_PRUNE.say()
+KEPT_NOT_ARCHIVABLE = Reason.KEPT_NOT_ARCHIVABLE.say()
 
 
 class InSync(BaseModel):

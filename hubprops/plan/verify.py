@@ -34,7 +34,6 @@ from hubprops.normalize import (
     PROPERTY_FIELDS,
     digest,
     normalize_remote,
-    normalize_remote_group,
 )
 from hubprops.plan.diff import destructive_reasons, field_diffs, group_archive_reason, property_body
 from hubprops.plan.renames import rename_reason
@@ -171,9 +170,7 @@ def _shape_problems(change: Change) -> list[str]:
 
 
 def _normalized(kind: Kind, body: Mapping[str, Any], fields: list[str]) -> dict[str, Any]:
-    if kind is Kind.PROPERTY:
-        return normalize_remote(body, fields)
-    return normalize_remote_group(body, fields)
+    return normalize_remote(body, fields)  # one normal form for properties and groups
 
 
 def _payload_problems(change: Change) -> list[str]:

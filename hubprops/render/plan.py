@@ -1,4 +1,4 @@
-"""Text, Markdown and JSON views of a plan, rendered from the ENCODED plan (``planfile.encode``)
+"""Text, Markdown and JSON views of a plan, rendered from the ENCODED plan (``plan.file.encode``)
 so that ``hubprops plan`` and ``hubprops show`` print exactly the same thing.
 
 Text follows Terraform's idiom: ``+`` create, ``~`` update with ``field: old -> new`` lines,
@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from hubprops.errors import HubpropsError
 from hubprops.fsutil import dumps_pretty
 from hubprops.normalize import field_order
 from hubprops.plan.types import KEPT_NO_PRUNE, KEPT_NOT_ARCHIVABLE
@@ -261,19 +262,8 @@ def render_plan(data: dict[str, Any], fmt: str, *, color: bool = False) -> str:
     return render_plan_text(data, color=color)
 
 
-#: Short names (the apply command renders its fresh plan with ``render_text``).
-render_text = render_plan_text
-render_markdown = render_plan_markdown
-
-
-def render_error_json(error: BaseException) -> str:
+def render_error_json(error: HubpropsError) -> str:
     """An error for ``--format json``: ``{"error": message, "diagnostics": [...]}``, the
-    diagnostics being a DefinitionError's located problems, a refusal's destructive changes
-    or a stale plan's moved objects."""
-    items: Sequence[object] = (
-        getattr(error, "diagnostics", None)
-        or getattr(error, "reasons", None)
-        or getattr(error, "moved", None)
-        or ()
-    )
-    return dumps_pretty({"error": str(error), "diagnostics": [str(i) for i in items]})
+    diagnostics being the error's ``items()``: a DefinitionError's located problems, a
+    refusal's destructive changes or a stale plan's moved objects."""
+    return dumps_pretty({"error": str(error), "diagnostics": list(error.items())})

@@ -44,6 +44,7 @@ def render_status_text(
             f"Last sync: {last['status']} at {last['timestamp']} in {last['duration']}: "
             f"{last['total_properties']} properties, {last['successful']} successful, "
             f"{last['failed']} failed"
+            + (f", {last['not_started']} never started" if last.get("not_started") else "")
         )
     lines.append("")
     types = [k for k in data if k not in ("sync_type", "last_sync")]

@@ -140,9 +140,9 @@ class Sandbox(DirectAccess):
 
     def transport(self) -> httpx.BaseTransport:
         """An ``httpx.BaseTransport`` answering from this sandbox, in process."""
-        from hubprops.sandbox.transport import SandboxTransport
+        from hubprops.sandbox.transport import sandbox_transport
 
-        return SandboxTransport(self)
+        return sandbox_transport(self.handle)
 
     def handle(
         self,

@@ -13,7 +13,8 @@ import yaml
 
 from hubprops.errors import DailyLimitReached, DefinitionError, RemoteError
 
-#: HubSpot's rolling window when the limiter has not said otherwise (API-FACTS section 6).
+#: HubSpot's rolling window when the limiter has not said otherwise (docs/hubspot-api.md,
+#: "Rate limits").
 DEFAULT_WINDOW_S = 10.0
 _INDEX = re.compile(r"^(?:properties)?\[(\d+)\]")
 

@@ -14,7 +14,7 @@ from hubprops.lock.file import Lock
 from hubprops.models import lock_id
 from hubprops.plan.types import Action, Kind
 from hubprops.sandbox import Sandbox
-from tests.reliability.helpers import (
+from tests.helpers.apply import (
     REPO,
     LockFile,
     enum_prop,

@@ -12,7 +12,7 @@ from hubprops.apply.applier import apply_plan
 from hubprops.errors import PermissionDenied, WrongPortal
 from hubprops.hubspot import HubSpotClient
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
-from tests.reliability.helpers import (
+from tests.helpers.apply import (
     TOKEN,
     LockFile,
     make_plan,

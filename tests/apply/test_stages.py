@@ -12,7 +12,7 @@ import pytest
 from hubprops.apply.applier import Progress, apply_plan
 from hubprops.apply.stages import REREAD_EVERY, STALE_DURING_APPLY
 from hubprops.sandbox import Sandbox
-from tests.reliability.helpers import (
+from tests.helpers.apply import (
     LockFile,
     enum_prop,
     make_plan,
@@ -131,7 +131,7 @@ def test_second_checkout_adopts_identical_properties_and_names_a_difference(
 ) -> None:
     from hubprops.hubspot import HubSpotClient
     from hubprops.sandbox import SANDBOX_BASE_URL
-    from tests.reliability.helpers import TOKEN
+    from tests.helpers.apply import TOKEN
 
     sb = Sandbox(rate_limit=(100000, 10.0))
     sb.put_group("contacts", GROUP)

@@ -17,7 +17,7 @@ import pytest
 
 from hubprops.apply.applier import apply_plan
 from hubprops.sandbox import Sandbox
-from tests.reliability.helpers import (
+from tests.helpers.apply import (
     LockFile,
     make_plan,
     many,

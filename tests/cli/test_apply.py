@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -15,9 +16,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hubprops.cli import main
-from hubprops.lock.guard import guard_path
+from hubprops.lock.guard import acquire, guard_path, read_holder, running_holder
 from hubprops.sandbox import Sandbox
-from tests.reliability.helpers import REPO, lock_errors, many, prop, write_definitions
+from tests.helpers.apply import REPO, lock_errors, many, prop, write_definitions
 
 GROUP = {"name": "ops", "label": "Ops"}
 
@@ -57,7 +58,8 @@ def test_full_cycle_plan_apply_replan_status(project: Path) -> None:
     assert data["contacts"]["status"] == "completed"
     assert data["leads"]["properties_synced"] == 25
     # the guard is released
-    assert not guard_path(project / "hubprops.lock.json").exists()
+    assert read_holder(guard_path(project / "hubprops.lock.json")) is None
+    assert running_holder(project / "hubprops.lock.json") is None
 
 
 def test_without_plan_file_auto_approve_plans_shows_and_applies(project: Path) -> None:
@@ -203,10 +205,8 @@ def test_sandbox_plan_without_sandbox_flag_says_so(project: Path) -> None:
 
 
 def test_second_apply_while_one_runs_fails_at_once(project: Path) -> None:
-    guard_path(project / "hubprops.lock.json").write_text(
-        json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started_at": "now"})
-    )
-    result = hubprops("apply", "--sandbox", "--auto-approve")
+    with acquire(project / "hubprops.lock.json"):
+        result = hubprops("apply", "--sandbox", "--auto-approve")
     assert result.exit_code == 1
     assert "another apply is running" in result.output
     assert f"pid {os.getpid()}" in result.output
@@ -269,3 +269,31 @@ def test_apply_with_no_changes_closes_a_cut_off_apply(project: Path) -> None:
     before = path.read_text()
     assert hubprops("apply", "--sandbox", "--auto-approve").exit_code == 0
     assert path.read_text() == before
+
+
+def test_without_a_terminal_apply_prints_progress_lines(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hubprops.cli import _applyui
+
+    monkeypatch.setattr(_applyui, "PROGRESS_EVERY", 0.001)
+    assert hubprops("plan", "--sandbox", "-o", "plan.json").exit_code == 0
+    applied = hubprops("apply", "--sandbox", "plan.json")
+    assert applied.exit_code == 0, applied.output
+    lines = [ln for ln in applied.stderr.splitlines() if ln.startswith("Applying... ")]
+    assert len(lines) >= 2, applied.stderr
+    assert all(re.fullmatch(r"Applying\.\.\. \d+/40 changes, \d+s elapsed", ln) for ln in lines)
+    assert any(not ln.startswith("Applying... 0/") for ln in lines), lines
+
+
+def test_reapplying_an_applied_plan_exits_0_and_a_partial_one_is_stale(project: Path) -> None:
+    assert hubprops("plan", "--sandbox", "-o", "all.json").exit_code == 0
+    assert hubprops("plan", "--sandbox", "--object", "contacts", "-o", "c.json").exit_code == 0
+    assert hubprops("apply", "--sandbox", "c.json").exit_code == 0
+    again = hubprops("apply", "--sandbox", "c.json")
+    assert again.exit_code == 0, again.output
+    assert again.stdout == "This plan is already applied.\n"
+    assert "Applying" not in again.stderr
+    partly = hubprops("apply", "--sandbox", "all.json")  # contacts done, leads not
+    assert partly.exit_code == 1
+    assert "stale" in partly.stderr

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import click
+import pytest
 from click.testing import CliRunner
 
+import hubprops.cli
 from hubprops import __version__
-from hubprops.cli import main
+from hubprops.cli import COMMANDS, main
 from hubprops.cli._common import error_boundary
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_version_prints_package_version() -> None:
@@ -23,8 +30,21 @@ def test_a_usage_error_exits_1_not_2() -> None:
 def test_help_lists_existing_commands_only() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
-    assert "Usage:" in result.output
     assert "HubSpot CRM property definitions as code" in result.output
+    listed = result.output.split("Commands:", 1)[1].split()
+    for name in COMMANDS:
+        assert name in listed
+    assert "no-such-command" not in listed
+
+
+def test_every_command_module_is_registered_and_every_entry_has_a_module() -> None:
+    """Adding a command is adding its module and one COMMANDS line: neither without the other."""
+    folder = Path(hubprops.cli.__file__).parent
+    modules = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")}
+    assert modules == set(COMMANDS.values())
+    for name in COMMANDS:
+        command = main.get_command(click.Context(main), name)
+        assert isinstance(command, click.Command) and command.name == name
 
 
 def test_abort_inside_a_command_is_not_an_unexpected_error() -> None:
@@ -37,3 +57,41 @@ def test_abort_inside_a_command_is_not_an_unexpected_error() -> None:
     assert result.exit_code == 1
     assert "unexpected error" not in result.output
     assert "Aborted!" in result.output
+
+
+def test_bare_hubprops_prints_help_and_exits_0() -> None:
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0
+    assert "Usage: " in result.output and "Commands:" in result.output
+    assert "_HUBPROPS_COMPLETE=bash_source" in result.output  # shell completion documented
+
+
+def test_a_mistyped_command_names_the_nearest() -> None:
+    result = CliRunner().invoke(main, ["plann"])
+    assert result.exit_code == 1
+    assert "No such command 'plann'. Did you mean 'plan'?" in result.output
+
+
+def test_terraform_single_dash_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(REPO / "definitions", tmp_path / "definitions")
+    monkeypatch.chdir(tmp_path)
+    planned = CliRunner().invoke(
+        main, ["plan", "--sandbox", "-out=plan.json", "-detailed-exitcode"]
+    )
+    assert planned.exit_code == 2, planned.output
+    assert (tmp_path / "plan.json").is_file()
+    assert not list(tmp_path.glob("ut=*"))
+    typo = CliRunner().invoke(main, ["plan", "--sandbox", "-outt=plan2.json"])
+    assert typo.exit_code == 1
+    assert "no such option: -outt (did you mean --out?)" in typo.output
+    assert not list(tmp_path.glob("*plan2.json"))
+    applied = CliRunner().invoke(main, ["apply", "--sandbox", "-auto-approve"])
+    assert applied.exit_code == 0, applied.output
+    assert "Apply complete" in applied.output
+
+
+def test_option_help_reads_correctly() -> None:
+    plan_help = CliRunner().invoke(main, ["plan", "--help"]).output
+    assert "repeatable" in plan_help.split("--object")[1].split("--")[0]
+    assert "markdown" in plan_help and "pull-request comment" in plan_help
+    assert "no longer define" in " ".join(plan_help.split())

@@ -15,7 +15,7 @@ from hubprops.hubspot import HubSpotClient
 from hubprops.lock.file import Lock, LockedProperty, save_lock
 from hubprops.plan.file import read_plan
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
-from tests.cli.helpers import run_reader_leaves_early
+from tests.helpers.cli import run_reader_leaves_early
 
 REPO = Path(__file__).resolve().parents[2]
 FRESH_SUMMARY = "Plan: 40 to create, 0 to update, 0 to archive."
@@ -50,6 +50,20 @@ def test_fresh_sandbox_shows_the_creates(project: Path) -> None:
     assert "+ property what_service_do_you_need_" in result.stdout
     assert "+ group stahla_event_details" in result.stdout
     assert result.stdout.rstrip().endswith(FRESH_SUMMARY)
+
+
+def test_plan_never_holds_the_token(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan made with a token (the sandbox accepts any) does not hold it, in any format."""
+    token = "pat-na1-00000000-dead-beef-0000-123456789abc"
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", token)
+    for fmt in ("text", "json", "markdown"):
+        result = hubprops("plan", "--sandbox", "--format", fmt, "-o", f"plan-{fmt}.json")
+        assert result.exit_code == 0, result.output
+        assert token not in result.output
+        saved = (project / f"plan-{fmt}.json").read_text(encoding="utf-8")
+        assert "what_service_do_you_need_" in saved  # the plan is really there
+        assert token not in saved
+        assert "pat-na1" not in saved
 
 
 def test_detailed_exitcode_and_saved_plan(project: Path) -> None:
@@ -244,3 +258,29 @@ def test_detailed_exitcode_survives_a_reader_that_leaves_early(tmp_path: Path) -
     assert code == 2
     assert first.startswith(b"Plan for portal")
     assert b"unexpected error" not in err and b"Traceback" not in err
+
+
+def test_a_blocked_plan_renders_in_full_in_every_format(project: Path) -> None:
+    assert hubprops("apply", "--sandbox", "--auto-approve").exit_code == 0
+    path = project / "definitions" / "contacts.yaml"
+    text = path.read_text(encoding="utf-8")
+    laundry = next(line for line in text.splitlines(True) if "Laundry Trailer" in line)
+    assert laundry in text
+    path.write_text(text.replace(laundry, "", 1).replace("label: Email", "label: E-mail"))
+    reason = "contacts property what_service_do_you_need_: "
+    md = hubprops("plan", "--sandbox", "--format", "markdown", "-o", "p.json")
+    assert md.exit_code == 1
+    assert md.stdout.startswith("> [!CAUTION]\n> **Blocked: 1 destructive change(s).**")
+    assert md.stdout.index(reason) < md.stdout.index("| Object type |")
+    assert "~ property email" in md.stdout  # the rest of the plan is there too
+    assert md.stdout.rstrip().endswith("Plan: 0 to create, 2 to update, 0 to archive.")
+    assert not (project / "p.json").exists()
+    txt = hubprops("plan", "--sandbox")
+    assert txt.exit_code == 1
+    assert txt.stdout.startswith("Refusing: 1 destructive change(s).")
+    assert "~ property email" in txt.stdout and "allowed by" not in txt.stdout
+    as_json = hubprops("plan", "--sandbox", "--format", "json")
+    assert as_json.exit_code == 1
+    data = json.loads(as_json.stdout)
+    assert data["diagnostics"][0].startswith(reason)
+    assert data["plan"]["summary"] == {"create": 0, "update": 2, "archive": 0}

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from hubprops.cli import main
 from hubprops.lock.file import LastSync, Lock, LockedProperty, save_lock
-from hubprops.lock.guard import guard_path
+from hubprops.lock.guard import acquire
 
 DIGEST = "c" * 64
 TS = "2024-01-15T10:30:00Z"
@@ -95,13 +94,22 @@ def test_several_portals_uses_the_latest_and_says_so(tmp_path: Path) -> None:
     assert json.loads(out)["last_sync"]["timestamp"] == "2024-01-12T10:30:00Z"
 
 
-def test_no_lock_file_says_never_synced_and_exits_0(tmp_path: Path) -> None:
+def test_a_missing_lock_file_is_an_error(tmp_path: Path) -> None:
     code, out = run(tmp_path)
-    assert code == 0
-    assert "No sync recorded in hubprops.lock.json yet" in out
-    code, out = run(tmp_path, "--format", "json")
-    assert code == 0
-    assert json.loads(out)["last_sync"]["status"] == "never"
+    assert code == 1
+    assert "no lock file hubprops.lock.json" in out
+    code, out = run(tmp_path, "--lock", "stagin.lock.json", "--format", "json")
+    assert code == 1
+    assert "no lock file stagin.lock.json" in out
+
+
+def test_a_mistyped_object_type_names_the_nearest(tmp_path: Path) -> None:
+    write_lock(tmp_path / "hubprops.lock.json")
+    code, out = run(tmp_path, "contact")
+    assert code == 1
+    assert "unknown object type 'contact'; did you mean 'contacts'?" in out
+    code, out = run(tmp_path, "0-1")
+    assert code == 0, out
 
 
 def test_other_lock_path(tmp_path: Path) -> None:
@@ -117,10 +125,8 @@ def test_in_progress_without_a_running_apply_is_explained(tmp_path: Path) -> Non
     code, out = run(tmp_path)
     assert "interrupted" in out
     # while an apply holds the guard, in_progress is just that
-    guard_path(lock).write_text(
-        json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started_at": TS})
-    )
-    code, out = run(tmp_path)
+    with acquire(lock):
+        code, out = run(tmp_path)
     assert code == 0
     assert "in_progress" in out
     assert "interrupted" not in out
@@ -132,3 +138,42 @@ def test_unreadable_lock_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 1
     assert "cannot read lock file" in out
     assert "Traceback" not in out
+
+
+def test_after_an_interrupted_apply_status_counts_the_changes_never_started(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    from hubprops.apply.applier import Progress, apply_plan
+    from hubprops.lock.file import load_lock, save_lock
+    from hubprops.sandbox import Sandbox
+    from tests.helpers.apply import REPO, make_plan, sandbox_client
+
+    lock_path = tmp_path / "hubprops.lock.json"
+    cancel = threading.Event()
+    seen: list[Progress] = []
+
+    def on_progress(progress: Progress) -> None:
+        seen.append(progress)
+        if len(seen) == 1:
+            cancel.set()  # what the first Ctrl-C does
+
+    with sandbox_client(Sandbox()) as client:
+        plan = make_plan(client, REPO / "definitions", load_lock(lock_path))
+        result = apply_plan(
+            client,
+            plan,
+            load_lock(lock_path),
+            save=lambda lk: save_lock(lock_path, lk),
+            cancel=cancel,
+            on_progress=on_progress,
+        )
+    assert result.interrupted
+    never = sum(r.status == "not_started" for r in result.results)
+    assert never > 0
+    code, out = run(tmp_path)
+    assert code == 0, out
+    assert f", {never} never started" in out
+    code, out = run(tmp_path, "--format", "json")
+    assert json.loads(out)["last_sync"]["not_started"] == never

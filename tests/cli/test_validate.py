@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hubprops.cli import main
-from tests.cli.helpers import run_reader_leaves_early
+from tests.helpers.cli import run_reader_leaves_early
 
 REPO = Path(__file__).resolve().parents[2]
 LOCATED = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
@@ -170,3 +170,26 @@ def test_unusable_folder_path_exits_1_without_please_report(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "cannot read this folder" in result.output
     assert "please report" not in result.output
+
+
+@pytest.mark.usefixtures("at_repo")
+def test_files_and_several_dirs_are_checked_together() -> None:
+    files = run("definitions/contacts.yaml", "definitions/leads.yaml")
+    assert files.exit_code == 0, files.output
+    assert files.output.startswith("definitions/contacts.yaml, definitions/leads.yaml are valid")
+    # the same property defined in two places is caught across -d folders and files
+    both = run("-d", "examples/basic", "definitions/contacts.yaml")
+    assert both.exit_code == 1
+    assert "defined twice" in both.output
+    # a file named twice (folder and file) is loaded once
+    once = run("-d", "definitions", "definitions/contacts.yaml")
+    assert once.exit_code == 0, once.output
+    assert "2 files" in once.output
+
+
+@pytest.mark.usefixtures("at_repo")
+def test_every_missing_path_is_reported() -> None:
+    result = run("-d", "nope1", "nope2.yaml")
+    assert result.exit_code == 1
+    assert "nope1: no such directory" in result.output
+    assert "nope2.yaml: no such directory" in result.output

@@ -391,7 +391,7 @@ def test_plan_prune_with_a_broken_subfolder_archives_nothing(
 
     from hubprops.cli import main
     from hubprops.sandbox import Sandbox
-    from tests.reliability.helpers import prop, write_definitions
+    from tests.helpers.apply import prop, write_definitions
 
     monkeypatch.chdir(tmp_path)
     group = [{"name": "ops", "label": "Ops"}]

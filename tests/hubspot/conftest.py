@@ -12,33 +12,15 @@ option is declared in tests/conftest.py so that pytest knows it from any folder)
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from hubprops.hubspot import HubSpotClient, RateLimiter, RetryPolicy
+from tests.helpers.clock import FakeClock
 
 TEST_TOKEN = "pat-na1-test-token-0000"
-
-
-class FakeClock:
-    """A monotonic clock that only moves when someone sleeps (thread-safe)."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.slept.append(seconds)
-            self.now += max(seconds, 0.0)
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ import pytest
 from hubprops.errors import NotFound, RemoteUnavailable, ServerError
 from hubprops.hubspot import RetryPolicy
 from hubprops.hubspot.batch import chunked
-from tests.hubspot.conftest import ClientFactory, FakeClock
+from tests.helpers.clock import FakeClock
+from tests.hubspot.conftest import ClientFactory
 
 
 def ok(request: httpx.Request) -> httpx.Response:
@@ -127,15 +128,36 @@ def _interrupting(at: int) -> Any:
 
 
 def test_ctrl_c_finishes_calls_in_flight_and_sets_cancel(mock_client: ClientFactory) -> None:
-    client = mock_client(ok, max_workers=2)
+    """The CLI's handler (cli/_applyui.sigint_sets) sets the event the client was given."""
+    from hubprops.cli._applyui import sigint_sets
+
     cancel = threading.Event()
-    outcomes = client.map(_interrupting(1), list(range(50)), cancel=cancel)
+    client = mock_client(ok, max_workers=2, cancel=cancel)
+    with sigint_sets(cancel):
+        outcomes = client.map(_interrupting(1), list(range(50)))
     assert cancel.is_set()
     assert outcomes[1].ok and outcomes[1].value == 1  # in flight when Ctrl-C came: finished
     assert not outcomes[-1].started
+    assert outcomes[-1].error is None  # cancelled, not refused by the circuit
     assert [o.item for o in outcomes if o.started] == list(
         range(len([o for o in outcomes if o.started]))
     )
+
+
+def test_the_clients_cancel_event_stops_every_map(mock_client: ClientFactory) -> None:
+    cancel = threading.Event()
+    client = mock_client(ok, max_workers=1, cancel=cancel)
+
+    def work(n: int) -> int:
+        if n == 2:
+            cancel.set()
+        return n
+
+    outcomes = client.map(work, list(range(10)))
+    assert [o.item for o in outcomes if o.started] == [0, 1, 2]
+    per_call = threading.Event()
+    per_call.set()
+    assert not any(o.started for o in mock_client(ok).map(work, [5, 6], cancel=per_call))
 
 
 def test_ctrl_c_without_a_cancel_flag_raises_after_calls_in_flight(
@@ -154,7 +176,7 @@ def test_ctrl_c_without_a_cancel_flag_raises_after_calls_in_flight(
     assert 1 in finished and len(finished) < 50
 
 
-def test_a_callers_own_ctrl_c_handler_is_left_alone(mock_client: ClientFactory) -> None:
+def test_the_client_installs_no_ctrl_c_handler(mock_client: ClientFactory) -> None:
     client = mock_client(ok, max_workers=2)
     cancel = threading.Event()
     calls: list[int] = []

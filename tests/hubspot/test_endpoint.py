@@ -14,7 +14,7 @@ from hubprops.cli import main
 from hubprops.errors import ConfigError
 from hubprops.hubspot.endpoint import check_api_base, check_segment, check_token, scrub
 from hubprops.sandbox import Sandbox
-from tests.reliability.helpers import prop, write_definitions
+from tests.helpers.apply import prop, write_definitions
 
 GOOD_TOKEN = "pat-na1-0123456789abcdef"
 

@@ -20,7 +20,8 @@ from hubprops.errors import (
     ValidationFailed,
 )
 from hubprops.hubspot import RetryPolicy
-from tests.hubspot.conftest import TEST_TOKEN, ClientFactory, FakeClock
+from tests.helpers.clock import FakeClock
+from tests.hubspot.conftest import TEST_TOKEN, ClientFactory
 
 PROPS = "/crm/v3/properties/contacts"
 

@@ -8,7 +8,7 @@ import pytest
 
 from hubprops.errors import RemoteUnavailable
 from hubprops.hubspot import CircuitBreaker, RetryPolicy
-from tests.hubspot.conftest import FakeClock
+from tests.helpers.clock import FakeClock
 
 
 def test_backoff_is_full_jitter_under_an_exponential_ceiling() -> None:

@@ -1,4 +1,4 @@
-"""The one-apply-at-a-time guard (hubprops/lockguard.py)."""
+"""The one-apply-at-a-time guard (hubprops/lock/guard.py): a kernel lock plus who holds it."""
 
 from __future__ import annotations
 
@@ -14,22 +14,10 @@ from pathlib import Path
 import pytest
 
 from hubprops.errors import LockError
-from hubprops.lock.guard import Holder, acquire, guard_path, pid_alive, read_holder
+from hubprops.lock.guard import Guard, Holder, acquire, guard_path, read_holder, running_holder
 
 
-def dead_pid() -> int:
-    proc = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    pid = int(proc.stdout)
-    assert not pid_alive(pid)
-    return pid
-
-
-def test_acquire_writes_pid_host_and_start_then_release_removes_it(tmp_path: Path) -> None:
+def test_acquire_writes_pid_host_and_start_then_release_clears_it(tmp_path: Path) -> None:
     lock = tmp_path / "hubprops.lock.json"
     with acquire(lock, now=lambda: "2024-01-15T10:30:00Z") as guard:
         path = guard_path(lock)
@@ -40,9 +28,13 @@ def test_acquire_writes_pid_host_and_start_then_release_removes_it(tmp_path: Pat
             "host": socket.gethostname(),
             "started_at": "2024-01-15T10:30:00Z",
         }
+        assert running_holder(lock) == guard.holder
         assert guard.warnings == []
-    assert not path.exists()
+    assert read_holder(path) is None
+    assert running_holder(lock) is None
     assert not lock.exists()  # the guard never creates the lock itself
+    with acquire(lock):  # and it can be taken again
+        pass
 
 
 def test_second_apply_fails_at_once_naming_pid_and_host(tmp_path: Path) -> None:
@@ -55,38 +47,22 @@ def test_second_apply_fails_at_once_naming_pid_and_host(tmp_path: Path) -> None:
     assert socket.gethostname() in message
 
 
-def test_stale_guard_of_a_dead_process_on_this_host_is_taken_over(tmp_path: Path) -> None:
+def test_a_guard_file_without_its_kernel_lock_blocks_nothing(tmp_path: Path) -> None:
+    """What a crashed apply leaves behind (any content) is not a running apply."""
     lock = tmp_path / "lock.json"
-    pid = dead_pid()
-    guard_path(lock).write_text(
-        json.dumps({"pid": pid, "host": socket.gethostname(), "started_at": "2024-01-15T10:30:00Z"})
-    )
+    for content in ("", "{", json.dumps({"pid": 1, "host": "ci-runner-7", "started_at": "x"})):
+        guard_path(lock).write_text(content)
+        assert running_holder(lock) is None
+        with acquire(lock) as guard:
+            assert read_holder(guard.path) == guard.holder
+
+
+def test_a_holder_still_writing_its_name_is_reported_as_starting(tmp_path: Path) -> None:
+    lock = tmp_path / "lock.json"
     with acquire(lock) as guard:
-        assert len(guard.warnings) == 1
-        assert f"pid {pid}" in guard.warnings[0]
-        assert "stale" in guard.warnings[0]
-        assert read_holder(guard.path) == guard.holder
-    assert not guard_path(lock).exists()
-    assert list(tmp_path.iterdir()) == []  # no temp or aside files left behind
-
-
-def test_guard_held_on_another_host_is_never_taken_over(tmp_path: Path) -> None:
-    lock = tmp_path / "lock.json"
-    path = guard_path(lock)
-    path.write_text(json.dumps({"pid": dead_pid(), "host": "ci-runner-7", "started_at": "x"}))
-    with pytest.raises(LockError) as info:
-        acquire(lock)
-    assert "ci-runner-7" in str(info.value)
-    assert f"delete {path}" in str(info.value)
-    assert path.exists()
-
-
-def test_unreadable_guard_is_reported_not_removed(tmp_path: Path) -> None:
-    lock = tmp_path / "lock.json"
-    guard_path(lock).write_text("")
-    with pytest.raises(LockError, match="cannot be read"):
-        acquire(lock)
-    assert guard_path(lock).exists()
+        guard.path.write_text("")
+        with pytest.raises(LockError, match="another apply is starting"):
+            acquire(lock)
 
 
 def test_release_leaves_a_guard_that_is_no_longer_ours(tmp_path: Path) -> None:
@@ -96,6 +72,7 @@ def test_release_leaves_a_guard_that_is_no_longer_ours(tmp_path: Path) -> None:
     guard.path.write_text(json.dumps(other.__dict__))
     guard.release()
     assert read_holder(guard.path) == other
+    assert running_holder(lock) is None  # the lock was released all the same
 
 
 def test_only_one_of_many_concurrent_applies_gets_the_guard(tmp_path: Path) -> None:
@@ -103,11 +80,12 @@ def test_only_one_of_many_concurrent_applies_gets_the_guard(tmp_path: Path) -> N
     start = threading.Barrier(8)
     won: list[int] = []
     refused: list[int] = []
+    held: list[Guard] = []  # a guard is held as long as its object lives
 
     def attempt(i: int) -> None:
         start.wait()
         try:
-            acquire(lock, pid=os.getpid(), host="same-host", now=lambda: str(i))
+            held.append(acquire(lock, pid=os.getpid(), host="same-host", now=lambda: str(i)))
             won.append(i)
         except LockError:
             refused.append(i)
@@ -119,14 +97,15 @@ def test_only_one_of_many_concurrent_applies_gets_the_guard(tmp_path: Path) -> N
         t.join()
     assert len(won) == 1
     assert len(refused) == 7
+    held[0].release()
 
 
-def test_guard_of_a_sigkilled_apply_is_taken_over(tmp_path: Path) -> None:
+def test_the_kernel_releases_the_guard_of_a_sigkilled_apply(tmp_path: Path) -> None:
     lock = tmp_path / "lock.json"
     code = (
         "import sys, time\n"
         "from hubprops.lock.guard import acquire\n"
-        f"acquire({str(lock)!r})\n"
+        f"guard = acquire({str(lock)!r})\n"
         "print('held', flush=True)\n"
         "time.sleep(60)\n"
     )
@@ -136,10 +115,14 @@ def test_guard_of_a_sigkilled_apply_is_taken_over(tmp_path: Path) -> None:
         assert proc.stdout.readline().strip() == "held"
         with pytest.raises(LockError, match=f"pid {proc.pid}"):
             acquire(lock)
+        holder = running_holder(lock)
+        assert holder is not None and holder.pid == proc.pid
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         if proc.stdout:
             proc.stdout.close()
+    assert running_holder(lock) is None
     with acquire(lock) as guard:
-        assert any(f"pid {proc.pid}" in w for w in guard.warnings)
+        assert guard.warnings == []
+        assert read_holder(guard.path) == guard.holder

@@ -13,7 +13,7 @@ from hubprops.models import (
     RemoteObject,
     RemoteState,
 )
-from hubprops.normalize import definition_digest, group_definition_digest
+from hubprops.normalize import definition_digest
 from hubprops.plan.drift import DriftStatus, find_drift
 
 PORTAL = 42
@@ -51,7 +51,7 @@ def lock_for(*props: PropertyDef, groups: tuple[GroupDef, ...] = ()) -> Lock:
     for p in props:
         entry.properties[p.name] = LockedProperty(id=f"0-1/{p.name}", sha256=definition_digest(p))
     for g in groups:
-        entry.groups[g.name] = LockedGroup(id=f"0-1/{g.name}", sha256=group_definition_digest(g))
+        entry.groups[g.name] = LockedGroup(id=f"0-1/{g.name}", sha256=definition_digest(g))
     return lock
 
 

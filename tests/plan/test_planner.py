@@ -19,11 +19,11 @@ from hubprops.models import (
     SourceLocation,
 )
 from hubprops.normalize import definition_digest, remote_digest
+from hubprops.plan.diff import property_body
 from hubprops.plan.planner import (
     definitions_digest,
     object_types_in_scope,
     plan,
-    property_body,
     sensitivities,
 )
 from hubprops.plan.types import Action, Kind, PlanOptions

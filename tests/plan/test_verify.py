@@ -16,7 +16,7 @@ from hubprops.errors import PlanFileError
 from hubprops.lock.file import Lock
 from hubprops.plan.file import checksum, decode, encode
 from hubprops.sandbox import Sandbox
-from tests.reliability.helpers import (
+from tests.helpers.apply import (
     LockFile,
     enum_prop,
     make_plan,

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from hubprops.cli import main
 from hubprops.plan.file import checksum
-from tests.reliability.helpers import REPO
+from tests.helpers.apply import REPO
 
 #: Field names and values that hubprops gives meaning to, so that the fuzzer gets past the
 #: first checks often, mixed with anything.

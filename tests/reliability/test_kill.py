@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.reliability.helpers import lock_errors, many, write_definitions
+from hubprops.lock.guard import running_holder
+from tests.helpers.apply import lock_errors, many, write_definitions
 from tests.reliability.procs import (
     duplicates,
     plan_json,
@@ -181,7 +182,7 @@ def test_sigint_stops_cleanly_writes_the_lock_and_exits_130(tmp_path: Path) -> N
         assert lock_errors(lock) == []
         (portal,) = lock["portals"].values()
         assert portal["last_sync"]["status"] == "partial"
-        assert not (tmp_path / "hubprops.lock.json.inprogress").exists()
+        assert running_holder(tmp_path / "hubprops.lock.json") is None
         done = {
             (t, p["name"])
             for t in TYPES

@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 import pytest
 
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox, serve
+from tests.helpers.clock import FakeClock
 
 AUTH = {"Authorization": "Bearer test-token"}
-
-
-class FakeClock:
-    """A monotonic clock and a wall clock that only move when told to; sleep advances them."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.t += seconds
-
-    def now(self) -> datetime:
-        return datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc) + timedelta(seconds=self.t)
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 
 from hubprops.sandbox import Sandbox
-from tests.sandbox.conftest import FakeClock, make_sandbox, prop_body
+from tests.helpers.clock import FakeClock
+from tests.sandbox.conftest import make_sandbox, prop_body
 
 URL = "/crm/v3/properties/contacts/batch"
 

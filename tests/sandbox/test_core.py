@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
-from tests.sandbox.conftest import FakeClock, make_sandbox, prop_body
+from tests.helpers.clock import FakeClock
+from tests.sandbox.conftest import make_sandbox, prop_body
 
 URL = "/crm/v3/properties/contacts"
 

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from hubprops.sandbox import Sandbox, SandboxResponse, serve
-from tests.sandbox.conftest import AUTH, FakeClock, make_sandbox, prop_body
+from tests.helpers.clock import FakeClock
+from tests.sandbox.conftest import AUTH, make_sandbox, prop_body
 
 URL = "/crm/v3/properties/contacts"
 

@@ -10,7 +10,8 @@ import pytest
 
 from hubprops.errors import ConfigError
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox, serve
-from tests.sandbox.conftest import AUTH, FakeClock, make_sandbox, prop_body
+from tests.helpers.clock import FakeClock
+from tests.sandbox.conftest import AUTH, make_sandbox, prop_body
 
 URL = "/crm/v3/properties/contacts"
 

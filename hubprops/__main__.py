@@ -1,0 +1,5 @@
+"""``python -m hubprops``: the same as the ``hubprops`` command."""
+
+from hubprops.cli import main
+
+main()
