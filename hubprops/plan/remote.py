@@ -136,15 +136,11 @@ def plan_against(
         made = plan(
             definitions, remote, lock, options=options, api_base=api_base, created_at=created_at
         )
-    except DestructiveChangeBlocked:
-        if not impact:
+    except DestructiveChangeBlocked as exc:
+        if not impact or not isinstance(exc.plan, Plan):
             raise
-        # The refusal a reviewer reads says how many records each blocked change touches.
-        allowed = options.model_copy(update={"allow_destructive": True})
-        made = plan(
-            definitions, remote, lock, options=allowed, api_base=api_base, created_at=created_at
-        )
-        _refuse_with_impact(client, made)
+        # The blocked plan a reviewer reads says how many records each change touches.
+        _refuse_with_impact(client, exc, exc.plan)
     if impact is not None:
         from hubprops.hubspot.records import Records
         from hubprops.plan.impact import count_impact, skip_impact
@@ -155,19 +151,13 @@ def plan_against(
     return made
 
 
-def _refuse_with_impact(client: HubSpotClient, made: Plan) -> None:
+def _refuse_with_impact(client: HubSpotClient, exc: DestructiveChangeBlocked, made: Plan) -> None:
     from hubprops.hubspot.records import Records
     from hubprops.plan.impact import count_impact
 
     counted = count_impact(Records(client), made)
-    lines = [
-        f"{c.object_type} {c.kind.value} {c.name}: {reason}"
-        + (f" ({c.impact.note})" if c.impact is not None and i == 0 else "")
-        for c in counted.changes
-        if c.destructive
-        for i, reason in enumerate(c.reasons)
-    ]
-    raise DestructiveChangeBlocked(lines, changes=sum(1 for c in made.changes if c.destructive))
+    changes = sum(1 for c in made.changes if c.destructive)
+    raise DestructiveChangeBlocked(exc.reasons, changes=changes, plan=counted) from None
 
 
 def _estimated(client: HubSpotClient, made: Plan) -> Plan:
