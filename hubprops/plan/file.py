@@ -206,6 +206,8 @@ def already_applied(plan: Plan, remote: RemoteState) -> bool:
             return False
         is_property = change.kind is Kind.PROPERTY
         current = (found.properties if is_property else found.groups).get(change.name)
+        if change.action is Action.RENAME and change.rename_from in found.properties:
+            return False  # the new property exists, but the old one is not archived yet
         if change.action is Action.ARCHIVE:
             if current is not None:
                 return False
