@@ -132,6 +132,12 @@ class Recorder:
                 for offset, result in enumerate(finished):
                     self.on_progress(Progress(done - len(finished) + offset + 1, total, result))
 
+    def checkpoint(self, update: Callable[[Lock], None]) -> None:
+        """Change the lock with ``update`` (a rename's progress) and save it, atomically."""
+        with self._mutex:
+            update(self.lock)
+            self.save(self.lock)
+
     def finish(self) -> tuple[ChangeResult, ...]:
         """Final statuses per object type and portal; save; the results in plan order."""
         with self._mutex:
@@ -171,6 +177,12 @@ class Recorder:
             items.pop(change.name, None)
             return
         body = step.response or {}
+        if change.action is Action.RENAME and change.rename_from:
+            entry = self._entry(change.object_type)
+            entry.properties.pop(change.rename_from, None)
+            if entry.migrations is not None:
+                entry.migrations.pop(change.name, None)
+                entry.migrations = entry.migrations or None
         self._record(
             change.kind,
             change.object_type,
@@ -178,7 +190,7 @@ class Recorder:
             sha256=_digest(change),
             answer=body,
             hubspot_defined=body.get("hubspotDefined"),
-            made_here=change.action is Action.CREATE and not step.adopted,
+            made_here=change.action in (Action.CREATE, Action.RENAME) and not step.adopted,
             options=_option_labels(change.after),
         )
 
@@ -245,9 +257,12 @@ class Recorder:
                 continue
             if result.status == "applied":
                 out[
-                    {"create": "created", "update": "updated", "archive": "archived"}[
-                        change.action.value
-                    ]
+                    {
+                        "create": "created",
+                        "update": "updated",
+                        "archive": "archived",
+                        "rename": "updated",
+                    }[change.action.value]
                 ] += 1
             elif result.status in ("failed", "skipped"):
                 out["failed"] += 1
