@@ -133,6 +133,10 @@ def parse_config(text: str, source: str = CONFIG_FILE) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}:{_toml_error_line(exc)}: {_toml_error_text(exc)}") from exc
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise ConfigError(
+            f"{source}: arrays or tables nested too deeply; is this the right file?"
+        ) from None
     lines = key_lines(text)
     problems = _schema_problems(data, lines, source)
     if problems:

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
 RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A test run started in the background (``pytest &``, some CI runners) inherits SIGINT
+    ignored, and so would every hubprops process a test starts: tests that press Ctrl-C on a
+    real process would then hang. Give this process, and through exec its children, the
+    disposition a terminal user has."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -15,6 +25,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="none",
         choices=RECORD_MODES,
         help="vcrpy record mode for tests/hubspot/test_cassettes.py (rewrite: delete, record)",
+    )
+    parser.addoption(
+        "--long",
+        action="store_true",
+        help="tests/reliability: the long form (hundreds of fault runs, 50 kills; minutes)",
     )
 
 

@@ -28,7 +28,8 @@ from hubprops.definitions.lint import lint as run_lint
 from hubprops.definitions.lint.engine import LintFailed
 from hubprops.definitions.loader import display_path, load_definitions
 from hubprops.errors import HubpropsError
-from hubprops.lock.file import load_lock
+from hubprops.lock.file import Lock, load_lock
+from hubprops.models import Definitions
 from hubprops.render.lint import render_lint
 from hubprops.render.plan import render_error_json
 
@@ -79,12 +80,22 @@ def _source(directory: str, files: tuple[str, ...]) -> str:
     return f"{directory.rstrip('/')}/" if Path(directory or ".").is_dir() else directory
 
 
-def lint_gate(directory: str, lock_path: str) -> None:
+def lint_gate(
+    directory: str,
+    lock_path: str,
+    *,
+    definitions: Definitions | None = None,
+    lock: Lock | None = None,
+) -> None:
     """What ``plan`` runs unless ``--no-lint``: the error-level rules; raises LintFailed (exit 1,
-    every finding printed as a located line) when any fails."""
+    every finding printed as a located line) when any fails. ``definitions`` and ``lock``, when
+    the caller has them loaded already, spare loading them a second time."""
     settings = lint_settings(project_config())
     report = run_lint(
-        load_definitions(directory).definitions, settings, load_lock(lock_path), only_errors=True
+        definitions if definitions is not None else load_definitions(directory).definitions,
+        settings,
+        lock if lock is not None else load_lock(lock_path),
+        only_errors=True,
     )
     if report.errors:
         echo_err("Lint rules at error level failed (see `hubprops lint`; --no-lint skips them):")

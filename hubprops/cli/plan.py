@@ -31,7 +31,8 @@ from hubprops.cli._term import use_color
 from hubprops.cli.lint import lint_gate
 from hubprops.definitions.loader import load_definitions
 from hubprops.errors import ConfigError, DestructiveChangeBlocked
-from hubprops.lock.file import DEFAULT_LOCK_PATH, load_lock
+from hubprops.lock.file import DEFAULT_LOCK_PATH, Lock, load_lock
+from hubprops.models import Definitions
 from hubprops.plan.file import encode, write_plan
 from hubprops.plan.signing import key_from
 from hubprops.plan.types import Plan, PlanOptions
@@ -68,6 +69,9 @@ FORMATS = ("text", "json", "markdown")
 )
 @click.option("--allow-destructive", is_flag=True, help="Include changes that may lose data.")
 @click.option("--no-lint", is_flag=True, help="Skip the error-level lint rules of hubprops.toml.")
+@click.option(
+    "--no-impact", is_flag=True, help="Do not count the records behind destructive changes."
+)
 @lock_option("Lock file: what hubprops manages in each portal.")
 @remote_options
 @error_boundary(json_errors=True)
@@ -80,15 +84,21 @@ def plan(
     prune: bool,
     allow_destructive: bool,
     no_lint: bool,
+    no_impact: bool,
     lock_path: str,
     remote: RemoteOptions,
 ) -> int:
     """Show what apply would change in HubSpot, and save it with -o."""
     options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
     try:
+        # Load once: the lint gate and the plan share the definitions and the lock.
+        loaded = load_definitions(directory)
+        lock = load_lock(lock_path)
         if not no_lint:
-            lint_gate(directory, lock_path)
-        made = _make_plan(directory, lock_path, options, remote)
+            lint_gate(directory, lock_path, definitions=loaded.definitions, lock=lock)
+        for warning in loaded.warnings:
+            echo_err(str(warning))
+        made = _make_plan(loaded.definitions, lock, options, remote, impact=not no_impact)
         if out:
             _save(out, made)
     except DestructiveChangeBlocked as exc:
@@ -114,21 +124,26 @@ def _apply_hint(out: str, lock_path: str, remote: RemoteOptions) -> str:
     return " ".join(shlex.quote(w) for w in [*words, out])
 
 
-def _make_plan(directory: str, lock_path: str, options: PlanOptions, remote: RemoteOptions) -> Plan:
+def _make_plan(
+    definitions: Definitions,
+    lock: Lock,
+    options: PlanOptions,
+    remote: RemoteOptions,
+    *,
+    impact: bool,
+) -> Plan:
     from hubprops.plan.remote import plan_against
 
-    loaded = load_definitions(directory)
-    for warning in loaded.warnings:
-        echo_err(str(warning))
-    lock = load_lock(lock_path)
     with open_client(remote) as client:
         return plan_against(
             client,
-            loaded.definitions,
+            definitions,
             lock,
             options=options,
             api_base=client.base_url,
             portal_id=remote.portal,
+            impact=impact,
+            estimate=True,
         )
 
 

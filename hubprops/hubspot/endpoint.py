@@ -14,18 +14,23 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from hubprops.errors import ConfigError, NotFound, PermissionDenied, RemoteError, WrongPortal
 
-if TYPE_CHECKING:
-    from hubprops.hubspot.client import HubSpotClient
+
+class PortalReader(Protocol):
+    """What ``resolve_portal`` needs of a client (the HubSpotClient; a Protocol so that this
+    module, which the client imports, does not import it back)."""
+
+    def get_portal_id(self) -> int: ...
+
 
 __all__ = ["check_api_base", "check_segment", "check_token", "resolve_portal", "scrub"]
 
 
-def resolve_portal(client: HubSpotClient, given: int | None) -> int:
+def resolve_portal(client: PortalReader, given: int | None) -> int:
     """The portal behind ``client``: HubSpot's answer when it gives one (WrongPortal if
     ``given`` differs), else ``given``. Without ``given``, HubSpot's refusal is raised."""
     try:

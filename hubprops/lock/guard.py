@@ -1,11 +1,12 @@
 """The concurrency guard: one apply at a time per lock file.
 
 ``acquire(lock_path)`` takes a kernel lock (``filelock``, ``flock`` on POSIX) on
-``<lock>.inprogress`` without waiting, then writes ``{pid, host, started_at}`` into that file so
-that a second apply can say who holds it: it fails at once with a ``LockError`` naming that pid
-and host. The kernel releases the lock when the holding process ends in any way (exit, crash,
-SIGKILL), so a guard is never stale and nothing has to be taken over; the file itself stays
-(emptied on release), its content meaningful only while its lock is held.
+``.hubprops/<lock>.inprogress`` beside the lock without waiting, then writes
+``{pid, host, started_at}`` into that file so that a second apply can say who holds it: it
+fails at once with a ``LockError`` naming that pid and host. The kernel releases the lock when
+the holding process ends in any way (exit, crash, SIGKILL), so a guard is never stale and
+nothing has to be taken over; the file itself stays (emptied on release), its content
+meaningful only while its lock is held.
 
 A server helper calls ``acquire`` and ``running_holder`` too, so that a CLI apply and a server
 sync against the same lock file exclude each other.
@@ -80,10 +81,24 @@ class Guard:
         self.release()
 
 
+#: The guard file's folder beside the lock: hidden, and ignored by git through its own
+#: ``.gitignore`` (the guard file outlives each apply, emptied, and must not show in
+#: ``git status`` or be committed along with the lock by CI).
+GUARD_DIR = ".hubprops"
+
+
 def guard_path(lock_path: str | os.PathLike[str]) -> Path:
-    """``hubprops.lock.json`` -> ``hubprops.lock.json.inprogress``."""
+    """``dir/hubprops.lock.json`` -> ``dir/.hubprops/hubprops.lock.json.inprogress``."""
     p = Path(lock_path)
-    return p.with_name(p.name + SUFFIX)
+    return p.parent / GUARD_DIR / (p.name + SUFFIX)
+
+
+def _make_guard_dir(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        with contextlib.suppress(OSError):  # only a convenience for git users
+            ignore.write_text("# made by hubprops: nothing here belongs in git\n*\n", "utf-8")
 
 
 def read_holder(path: Path) -> Holder | None:
@@ -130,11 +145,16 @@ def acquire(
         host=socket.gethostname() if host is None else host,
         started_at=now(),
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _make_guard_dir(path.parent)
+    except OSError as exc:
+        raise LockError(
+            f"cannot create the guard folder {path.parent}: {exc.strerror or exc}"
+        ) from exc
     lock = FileLock(path, timeout=0)
     try:
         lock.acquire()
-    except Timeout:
+    except Timeout:  # before OSError: filelock's Timeout is one
         holder = read_holder(path)
         if holder is None:
             raise LockError(
@@ -145,6 +165,8 @@ def acquire(
             f"another apply is running against this lock file: {holder.describe()}; "
             f"wait for it to finish (guard file {path})"
         ) from None
+    except OSError as exc:  # ENAMETOOLONG, EACCES, a read-only folder: not "busy"
+        raise LockError(f"cannot take the apply guard {path}: {exc.strerror or exc}") from exc
     try:
         _write(path, json.dumps({"pid": me.pid, "host": me.host, "started_at": me.started_at}))
     except BaseException:

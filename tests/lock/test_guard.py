@@ -21,7 +21,7 @@ def test_acquire_writes_pid_host_and_start_then_release_clears_it(tmp_path: Path
     lock = tmp_path / "hubprops.lock.json"
     with acquire(lock, now=lambda: "2024-01-15T10:30:00Z") as guard:
         path = guard_path(lock)
-        assert path == tmp_path / "hubprops.lock.json.inprogress"
+        assert path == tmp_path / ".hubprops" / "hubprops.lock.json.inprogress"
         raw = json.loads(path.read_text(encoding="utf-8"))
         assert raw == {
             "pid": os.getpid(),
@@ -50,11 +50,20 @@ def test_second_apply_fails_at_once_naming_pid_and_host(tmp_path: Path) -> None:
 def test_a_guard_file_without_its_kernel_lock_blocks_nothing(tmp_path: Path) -> None:
     """What a crashed apply leaves behind (any content) is not a running apply."""
     lock = tmp_path / "lock.json"
+    guard_path(lock).parent.mkdir()
     for content in ("", "{", json.dumps({"pid": 1, "host": "ci-runner-7", "started_at": "x"})):
         guard_path(lock).write_text(content)
         assert running_holder(lock) is None
         with acquire(lock) as guard:
             assert read_holder(guard.path) == guard.holder
+
+
+def test_the_guard_folder_ignores_itself_in_git(tmp_path: Path) -> None:
+    """CI commits the lock after an apply; the guard file beside it must never show up."""
+    with acquire(tmp_path / "hubprops.lock.json"):
+        pass
+    ignore = tmp_path / ".hubprops" / ".gitignore"
+    assert ignore.read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 
 def test_a_holder_still_writing_its_name_is_reported_as_starting(tmp_path: Path) -> None:
