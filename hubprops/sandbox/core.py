@@ -179,7 +179,11 @@ class Sandbox(DirectAccess):
         given = given.strip()
         if scheme.lower() != "bearer" or not given:
             return None
-        if self._token is not None and not hmac.compare_digest(given, self._token):
+        if self._token is not None and not hmac.compare_digest(
+            # bytes: compare_digest refuses non-ASCII str (a 500 for 'Bearer é')
+            given.encode("utf-8", "surrogatepass"),
+            self._token.encode("utf-8", "surrogatepass"),
+        ):
             return None
         return given
 

@@ -71,3 +71,15 @@ def test_state_file_write_never_breaks_on_a_lone_surrogate(tmp_path: Path) -> No
     doc["objects"]["contacts"]["properties"]["email"]["label"] = "x\ud800y"
     save_state(state, LoadedState(doc["objects"], portal_id=5))
     assert load_state(state).objects["contacts"]["properties"]["email"]["label"] == "x\ud800y"
+
+
+@pytest.mark.parametrize("token", [None, "the-token"])
+@pytest.mark.parametrize("given", ["Bearer é", "Bearer \ud800", "Bearer t\x00"])
+def test_odd_bearer_tokens_are_401_or_accepted_never_500(
+    clock: FakeClock, token: str | None, given: str
+) -> None:
+    sb = make_sandbox(clock, token=token)
+    answer = sb.handle("GET", f"{URL}/email", {}, {"Authorization": given}, b"")
+    assert answer.status == (200 if token is None else 401)
+    if answer.status == 401:
+        assert json.loads(answer.body)["category"] == "INVALID_AUTHENTICATION"
