@@ -83,3 +83,12 @@ def test_odd_bearer_tokens_are_401_or_accepted_never_500(
     assert answer.status == (200 if token is None else 401)
     if answer.status == 401:
         assert json.loads(answer.body)["category"] == "INVALID_AUTHENTICATION"
+
+
+def test_a_failing_state_write_is_a_hubspot_shaped_500(clock: FakeClock, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    sb = make_sandbox(clock, state_file=blocker / "state.json")
+    status, body = _post(sb, json.dumps(prop_body("unsaved")).encode())
+    assert status == 500 and body["status"] == "error" and body["category"] == "INTERNAL_ERROR"
+    assert "Traceback" not in json.dumps(body) and sb.requests[-1].status == 500
