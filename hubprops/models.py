@@ -105,6 +105,17 @@ class GroupDef(_HubSpotModel):
     source: SourceLocation | None = Field(default=None, exclude=True)
 
 
+class RenameDef(BaseModel):
+    """``{from, to}``: move every record's value of property ``from`` to a new property ``to``
+    (created like ``from`` unless ``to`` is defined), then archive ``from``."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    source: SourceLocation | None = Field(default=None, exclude=True)
+
+
 class ObjectDefinitions(BaseModel):
     """Everything defined for one object type, possibly gathered from several files."""
 
@@ -113,6 +124,7 @@ class ObjectDefinitions(BaseModel):
     object_type: str
     properties: tuple[PropertyDef, ...] = ()
     groups: tuple[GroupDef, ...] = ()
+    renames: tuple[RenameDef, ...] = ()
 
     def property(self, name: str) -> PropertyDef | None:
         return next((p for p in self.properties if p.name == name), None)

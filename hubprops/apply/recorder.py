@@ -132,6 +132,12 @@ class Recorder:
                 for offset, result in enumerate(finished):
                     self.on_progress(Progress(done - len(finished) + offset + 1, total, result))
 
+    def checkpoint(self, update: Callable[[Lock], None]) -> None:
+        """Change the lock with ``update`` (a rename's progress) and save it, atomically."""
+        with self._mutex:
+            update(self.lock)
+            self.save(self.lock)
+
     def finish(self) -> tuple[ChangeResult, ...]:
         """Final statuses per object type and portal; save; the results in plan order."""
         with self._mutex:
@@ -171,6 +177,12 @@ class Recorder:
             items.pop(change.name, None)
             return
         body = step.response or {}
+        if change.action is Action.RENAME and change.rename_from:
+            entry = self._entry(change.object_type)
+            entry.properties.pop(change.rename_from, None)
+            if entry.migrations is not None:
+                entry.migrations.pop(change.name, None)
+                entry.migrations = entry.migrations or None
         self._record(
             change.kind,
             change.object_type,
@@ -178,7 +190,8 @@ class Recorder:
             sha256=_digest(change),
             answer=body,
             hubspot_defined=body.get("hubspotDefined"),
-            made_here=change.action is Action.CREATE and not step.adopted,
+            made_here=change.action in (Action.CREATE, Action.RENAME) and not step.adopted,
+            options=_option_labels(change.after),
         )
 
     def _record(
@@ -191,6 +204,7 @@ class Recorder:
         answer: Mapping[str, Any],
         hubspot_defined: object,
         made_here: bool,
+        options: dict[str, str] | None = None,
     ) -> None:
         """Record one property or group as HubSpot now holds it; what HubSpot did not say
         (timestamps, hubspotDefined: None) and whether hubprops made it carry over from the
@@ -217,6 +231,7 @@ class Recorder:
                 if hubspot_defined is not None
                 else (old.hubspot_defined if old else False)
             ),
+            options=options if options is not None else (old.options if old else None),
         )
 
     def _tally(self, object_type: str | None) -> tuple[int, int, int]:
@@ -242,9 +257,12 @@ class Recorder:
                 continue
             if result.status == "applied":
                 out[
-                    {"create": "created", "update": "updated", "archive": "archived"}[
-                        change.action.value
-                    ]
+                    {
+                        "create": "created",
+                        "update": "updated",
+                        "archive": "archived",
+                        "rename": "updated",
+                    }[change.action.value]
                 ] += 1
             elif result.status in ("failed", "skipped"):
                 out["failed"] += 1
@@ -269,3 +287,12 @@ class Recorder:
         last = self._last_sync(None, status)
         last.object_types = list(self.object_types)
         self.lock.portal(self.plan.portal_id).last_sync = last
+
+
+def _option_labels(after: Mapping[str, Any] | None) -> dict[str, str] | None:
+    """value -> label of the options a change wrote (None when it wrote none): what lint's
+    option-value-renamed compares a later definition with, since records keep the value."""
+    options = (after or {}).get("options")
+    if not isinstance(options, list):
+        return None
+    return {str(o.get("value")): str(o.get("label")) for o in options if isinstance(o, Mapping)}

@@ -32,6 +32,7 @@ from hubprops.rules import DEFAULT_SENSITIVITY
 
 if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
+    from hubprops.hubspot.records import Records
 
 #: Re-list an object type's properties before an update at least this often (updates, seconds).
 REREAD_EVERY = 100
@@ -113,6 +114,8 @@ class Run:
         self.halt: str | None = None
         self.failed_groups: dict[tuple[str, str], str] = {}
         self.batch = max(1, client.batch_size)
+        self._records: Records | None = None
+        self._records_lock = threading.Lock()
 
     def stage(self, changes: list[Change]) -> None:
         skipped = [s for s in (self._skip(c) for c in changes) if s is not None]
@@ -123,7 +126,7 @@ class Run:
         if not runnable:
             return
         first = runnable[0]
-        if first.kind is Kind.PROPERTY and first.action is not Action.UPDATE:
+        if first.kind is Kind.PROPERTY and first.action not in (Action.UPDATE, Action.RENAME):
             units: list[list[Change]] = []
             by_type: dict[str, list[Change]] = defaultdict(list)
             for change in runnable:
@@ -153,6 +156,8 @@ class Run:
                 steps = [self._group(first)]
             elif first.action is Action.CREATE:
                 steps = self._create_properties(unit)
+            elif first.action is Action.RENAME:
+                steps = [self._rename(first)]
             elif first.action is Action.UPDATE:
                 steps = [self._update(first)]
             else:
@@ -165,6 +170,16 @@ class Run:
                 Step(c, "failed", f"unexpected error: {type(exc).__name__}: {exc}") for c in unit
             ]
         self.recorder.record(steps)
+
+    def _rename(self, change: Change) -> Step:
+        from hubprops.apply.rename import Migrator
+        from hubprops.hubspot.records import Records
+
+        with self._records_lock:
+            if self._records is None:  # one search limiter for every rename of this apply
+                self._records = Records(self.client)
+            records = self._records
+        return Migrator(self.client, records, self.recorder, change, self.stop).run()
 
     def _update(self, change: Change) -> Step:
         stale = self.freshness.moved(change)

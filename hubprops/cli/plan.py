@@ -69,6 +69,9 @@ FORMATS = ("text", "json", "markdown")
 )
 @click.option("--allow-destructive", is_flag=True, help="Include changes that may lose data.")
 @click.option("--no-lint", is_flag=True, help="Skip the error-level lint rules of hubprops.toml.")
+@click.option(
+    "--no-impact", is_flag=True, help="Do not count the records behind destructive changes."
+)
 @lock_option("Lock file: what hubprops manages in each portal.")
 @remote_options
 @error_boundary(json_errors=True)
@@ -81,6 +84,7 @@ def plan(
     prune: bool,
     allow_destructive: bool,
     no_lint: bool,
+    no_impact: bool,
     lock_path: str,
     remote: RemoteOptions,
 ) -> int:
@@ -94,7 +98,7 @@ def plan(
             lint_gate(directory, lock_path, definitions=loaded.definitions, lock=lock)
         for warning in loaded.warnings:
             echo_err(str(warning))
-        made = _make_plan(loaded.definitions, lock, options, remote)
+        made = _make_plan(loaded.definitions, lock, options, remote, impact=not no_impact)
         if out:
             _save(out, made)
     except DestructiveChangeBlocked as exc:
@@ -121,7 +125,12 @@ def _apply_hint(out: str, lock_path: str, remote: RemoteOptions) -> str:
 
 
 def _make_plan(
-    definitions: Definitions, lock: Lock, options: PlanOptions, remote: RemoteOptions
+    definitions: Definitions,
+    lock: Lock,
+    options: PlanOptions,
+    remote: RemoteOptions,
+    *,
+    impact: bool,
 ) -> Plan:
     from hubprops.plan.remote import plan_against
 
@@ -133,6 +142,8 @@ def _make_plan(
             options=options,
             api_base=client.base_url,
             portal_id=remote.portal,
+            impact=impact,
+            estimate=True,
         )
 
 

@@ -31,6 +31,7 @@ from hubprops.definitions.positions import (
     locate,
     parse_document,
 )
+from hubprops.definitions.renames import rename_diagnostics
 from hubprops.definitions.schema import definitions_schema, schema_diagnostics
 from hubprops.definitions.semantic import SourceDocument, semantic_diagnostics
 from hubprops.errors import DefinitionError, Diagnostic
@@ -40,6 +41,7 @@ from hubprops.models import (
     GroupDef,
     ObjectDefinitions,
     PropertyDef,
+    RenameDef,
     SourceLocation,
 )
 from hubprops.rules import DEFAULT_GROUPS
@@ -55,7 +57,7 @@ __all__ = [
     "validate_document",
 ]
 
-M = TypeVar("M", GroupDef, PropertyDef)
+M = TypeVar("M", GroupDef, PropertyDef, RenameDef)
 
 DEFAULT_DIRECTORY = "definitions"
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json")
@@ -204,6 +206,7 @@ def load_definitions_from(paths: Sequence[str | Path]) -> LoadedDefinitions:
         if doc is not None:
             documents.append(doc)
     diagnostics.extend(semantic_diagnostics(documents, DEFAULT_GROUPS))
+    diagnostics.extend(rename_diagnostics(documents))
     _raise_on_errors(diagnostics)
     definitions, problems = _build(documents, tuple(display_path(p) for p in files))
     _raise_on_errors([*diagnostics, *problems])
@@ -313,6 +316,7 @@ def _build(
 ) -> tuple[Definitions, list[Diagnostic]]:
     properties: dict[str, list[PropertyDef]] = {}
     groups: dict[str, list[GroupDef]] = {}
+    renames: dict[str, list[RenameDef]] = {}
     problems: list[Diagnostic] = []
     for doc in documents:
         object_type = doc.object_type
@@ -322,9 +326,13 @@ def _build(
         groups.setdefault(object_type, [])
         groups[object_type].extend(_models(doc, "groups", GroupDef, problems))
         properties[object_type].extend(_models(doc, "properties", PropertyDef, problems))
+        renames.setdefault(object_type, []).extend(_models(doc, "renames", RenameDef, problems))
     objects = {
         ot: ObjectDefinitions(
-            object_type=ot, properties=tuple(properties[ot]), groups=tuple(groups[ot])
+            object_type=ot,
+            properties=tuple(properties[ot]),
+            groups=tuple(groups[ot]),
+            renames=tuple(renames[ot]),
         )
         for ot in properties
     }

@@ -71,6 +71,11 @@ objectType: {object_type}
 """
 
 
+#: The CI workflows ``init`` writes: copies of examples/github/pr-plan.yml and
+#: apply-on-merge.yml (a test keeps them equal).
+WORKFLOWS = ("hubprops-plan.yml", "hubprops-apply.yml")
+
+
 def stahla_definitions() -> dict[str, str]:
     """The Stahla examples (this repository's definitions), by file name."""
     folder = resources.files("hubprops.templates")
@@ -90,6 +95,9 @@ def starter_files(object_types: Iterable[str], *, stahla: bool = False) -> dict[
             files[f"definitions/{object_type}.yaml"] = example_definitions(object_type)
     files[SCHEMA_PATH] = json.dumps(definitions_schema(), indent=2, ensure_ascii=False) + "\n"
     files["hubprops.toml"] = CONFIG
+    workflows = resources.files("hubprops.templates").joinpath("github")
+    for name in WORKFLOWS:  # the GitHub Action's plan-on-PR and apply-on-merge (docs/ci.md)
+        files[f".github/workflows/{name}"] = workflows.joinpath(name).read_text("utf-8")
     return files
 
 

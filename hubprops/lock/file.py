@@ -50,7 +50,7 @@ class LockedProperty(BaseModel):
     created_by_hubprops: bool = False
     hubspot_defined: bool = False
     #: Option value -> label as last applied, for enumerations; what lint's option-value-renamed
-    #: compares with (apply does not write it yet; None when not recorded).
+    #: compares with (written by apply when a change sets options; None when not recorded).
     options: dict[str, str] | None = None
 
 
@@ -87,12 +87,27 @@ class LastSync(BaseModel):
     object_types: list[str] | None = None
 
 
+class Migration(BaseModel):
+    """A rename in progress (``apply/rename.py``): values of ``from`` are copied to the new
+    property in record id order; ``last_id`` is the last record id copied (None: none yet).
+    ``step`` is ``copying`` until a second count found no value left to copy (``verified``)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+    from_: str = Field(alias="from")
+    last_id: str | None = None
+    copied: int = 0
+    step: Literal["copying", "verified"] = "copying"
+
+
 class LockedObject(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     properties: dict[str, LockedProperty] = Field(default_factory=dict)
     groups: dict[str, LockedGroup] = Field(default_factory=dict)
     last_sync: LastSync | None = None
+    #: Renames in progress, keyed by the new name (absent when none).
+    migrations: dict[str, Migration] | None = None
 
 
 class LockedPortal(BaseModel):

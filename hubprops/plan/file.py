@@ -65,6 +65,8 @@ def encode(plan: Plan, *, key: bytes | None = None) -> dict[str, Any]:
         "unchanged": dict(sorted(plan.unchanged.items())),
         "in_sync": [i.model_dump(mode="json", by_alias=True) for i in plan.in_sync],
     }
+    if plan.estimate is not None:
+        data["estimate"] = plan.estimate.model_dump(mode="json")
     # Through JSON once, so that the checksum is over exactly what a reader will see.
     data = json.loads(json.dumps(data, ensure_ascii=False))
     data["checksum"] = checksum(data)
@@ -78,6 +80,9 @@ def _encode_change(change: Change) -> dict[str, Any]:
     out["diffs"] = [d.model_dump(mode="json") for d in change.diffs]
     if not change.drift:  # written only when true: plans without drift keep their old shape
         del out["drift"]
+    for optional in ("impact", "renameFrom"):  # only on the changes that have them
+        if out.get(optional) is None:
+            out.pop(optional, None)
     return out
 
 
@@ -166,7 +171,8 @@ def check_stale(plan: Plan, remote: RemoteState) -> None:
         is_property = change.kind is Kind.PROPERTY
         pool = found.properties if is_property else found.groups
         what = f"{change.kind.value} {change.object_type}.{change.name}"
-        current = pool.get(change.name)
+        renamed = change.action is Action.RENAME and change.rename_from
+        current = pool.get(change.rename_from if renamed and change.rename_from else change.name)
         if change.action is Action.CREATE:
             if current is not None:
                 moved.append(f"{what} to create now exists in HubSpot")
@@ -200,6 +206,8 @@ def already_applied(plan: Plan, remote: RemoteState) -> bool:
             return False
         is_property = change.kind is Kind.PROPERTY
         current = (found.properties if is_property else found.groups).get(change.name)
+        if change.action is Action.RENAME and change.rename_from in found.properties:
+            return False  # the new property exists, but the old one is not archived yet
         if change.action is Action.ARCHIVE:
             if current is not None:
                 return False

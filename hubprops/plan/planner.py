@@ -30,6 +30,7 @@ from hubprops.models import (
 from hubprops.normalize import digest, normalize_definition
 from hubprops.plan.drift import mark_drift
 from hubprops.plan.objects import ObjectPlanner
+from hubprops.plan.renames import plan_object
 from hubprops.plan.types import APPLY_ORDER, Plan, PlanOptions
 from hubprops.rules import OBJECT_TYPE_IDS, extra_sensitivities
 
@@ -98,7 +99,7 @@ def plan(
         if remote_object is None:
             raise PlanError(f"HubSpot's state of {object_type} was not read; cannot plan it")
         defs = definitions.objects.get(object_type) or ObjectDefinitions(object_type=object_type)
-        planner.object_type(defs, remote_object)
+        plan_object(planner, defs, remote_object)  # renames aside, ``planner.object_type``
     if planner.problems:
         problems = [text for _, text in sorted(planner.problems, key=lambda p: p[0])]
         lines = "\n".join(f"  - {p}" for p in problems)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from hubprops.errors import HubpropsError, RemoteError
+from hubprops.errors import DestructiveChangeBlocked, HubpropsError, RemoteError
 from hubprops.hubspot.endpoint import check_segment, resolve_portal
 from hubprops.lock.file import Lock
 from hubprops.models import Definitions, RemoteObject, RemoteState, canonical_object_type
@@ -111,10 +111,17 @@ def plan_against(
     api_base: str,
     portal_id: int | None = None,
     created_at: str | None = None,
+    impact: bool | None = None,
+    estimate: bool = False,
 ) -> Plan:
     """Plan ``definitions`` against the portal behind ``client``: 1 call for the portal
     (``resolve_portal``: ``portal_id`` only fills in when HubSpot will not say), then
-    ``read_remote`` of the object types in scope."""
+    ``read_remote`` of the object types in scope.
+
+    ``impact`` True counts the records behind each destructive change (one search each,
+    ``plan.impact``), False marks them "not counted", None (the default) leaves them alone.
+    ``estimate`` adds ``plan.estimate`` (reading the daily budget left when the plan has
+    changes and HubSpot's headers did not say) and refuses a plan over that budget."""
     for given in options.objects:  # before any request (`--object ..` is not a path)
         check_segment(canonical_object_type(given))
     check_object_types(options.objects, definitions, lock)
@@ -125,6 +132,47 @@ def plan_against(
     remote = read_remote(
         client, types, sensitivities=sensitivity_levels(definitions, types), portal_id=portal
     )
-    return plan(
-        definitions, remote, lock, options=options, api_base=api_base, created_at=created_at
+    try:
+        made = plan(
+            definitions, remote, lock, options=options, api_base=api_base, created_at=created_at
+        )
+    except DestructiveChangeBlocked as exc:
+        if not impact or not isinstance(exc.plan, Plan):
+            raise
+        # The blocked plan a reviewer reads says how many records each change touches.
+        _refuse_with_impact(client, exc, exc.plan)
+    if impact is not None:
+        from hubprops.hubspot.records import Records
+        from hubprops.plan.impact import count_impact, skip_impact
+
+        made = count_impact(Records(client), made) if impact else skip_impact(made)
+    if estimate:
+        made = _estimated(client, made)
+    return made
+
+
+def _refuse_with_impact(client: HubSpotClient, exc: DestructiveChangeBlocked, made: Plan) -> None:
+    from hubprops.hubspot.records import Records
+    from hubprops.plan.impact import count_impact
+
+    counted = count_impact(Records(client), made)
+    changes = sum(1 for c in made.changes if c.destructive)
+    raise DestructiveChangeBlocked(exc.reasons, changes=changes, plan=counted) from None
+
+
+def _estimated(client: HubSpotClient, made: Plan) -> Plan:
+    from hubprops.hubspot.records import daily_remaining
+    from hubprops.plan.estimate import check_budget
+    from hubprops.plan.estimate import estimate as estimate_of
+
+    limiter = client.limiter
+    found = estimate_of(
+        made,
+        max_requests=limiter.max_requests,
+        interval=limiter.interval,
+        daily_remaining=daily_remaining(client) if made.has_changes else None,
+        batch_size=client.batch_size,
     )
+    made = made.model_copy(update={"estimate": found})
+    check_budget(made)
+    return made

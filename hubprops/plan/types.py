@@ -19,10 +19,12 @@ class Action(str, enum.Enum):
     CREATE = "create"
     UPDATE = "update"
     ARCHIVE = "archive"
+    #: Create the new property, copy every record's value to it, archive the old one.
+    RENAME = "rename"
 
     @property
     def symbol(self) -> str:
-        return {"create": "+", "update": "~", "archive": "-"}[self.value]
+        return {"create": "+", "update": "~", "archive": "-", "rename": ">"}[self.value]
 
 
 class Reason(str, enum.Enum):
@@ -56,6 +58,7 @@ APPLY_STAGES: tuple[tuple[Kind, tuple[Action, ...]], ...] = (
     (Kind.GROUP, (Action.CREATE, Action.UPDATE)),
     (Kind.PROPERTY, (Action.CREATE,)),
     (Kind.PROPERTY, (Action.UPDATE,)),
+    (Kind.PROPERTY, (Action.RENAME,)),
     (Kind.PROPERTY, (Action.ARCHIVE,)),
     (Kind.GROUP, (Action.ARCHIVE,)),
 )
@@ -74,6 +77,16 @@ class FieldDiff(BaseModel):
     field: str
     before: Any = None
     after: Any = None
+
+
+class Impact(BaseModel):
+    """How many records hold the data a destructive change would lose: ``records`` is HubSpot's
+    search ``total`` (None when it could not be counted: ``note`` says why)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    records: int | None = None
+    note: str = ""
 
 
 class Change(BaseModel):
@@ -104,6 +117,10 @@ class Change(BaseModel):
     #: True when the definition is what the lock recorded at the last apply, so the change only
     #: undoes what someone changed (or archived) in HubSpot since: drift, not a new definition.
     drift: bool = False
+    #: Records holding the data a destructive change would lose (None: not counted).
+    impact: Impact | None = None
+    #: RENAME only: the property whose values move to ``name`` (then archived).
+    rename_from: str | None = Field(default=None, alias="renameFrom")
 
 
 class PlanOptions(BaseModel):
@@ -151,6 +168,21 @@ class InSync(BaseModel):
     hubspot_defined: bool = Field(default=False, alias="hubspotDefined")
 
 
+class Estimate(BaseModel):
+    """What applying the plan costs: ``requests`` it will send (``by_kind``: reads, group and
+    property writes, searches, record updates), ``seconds_at_rate_limit`` the least time that
+    takes at the portal's rate limit (``rate_limit``: requests per ``interval_s``), and
+    ``daily_remaining`` the portal's daily budget left when HubSpot reported it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    requests: int
+    by_kind: dict[str, int] = Field(default_factory=dict)
+    seconds_at_rate_limit: float = 0.0
+    rate_limit: dict[str, float] = Field(default_factory=dict)
+    daily_remaining: int | None = None
+
+
 class Plan(BaseModel):
     """A whole plan: where it applies, how it was made, and its changes in apply order."""
 
@@ -167,13 +199,18 @@ class Plan(BaseModel):
     unchanged: dict[str, int] = Field(default_factory=dict)
     #: Unchanged items apply records in the lock (see InSync); they are not changes.
     in_sync: tuple[InSync, ...] = ()
+    #: The cost of applying it (None for plans made without reading the portal's limits).
+    estimate: Estimate | None = None
 
     @property
     def summary(self) -> dict[str, int]:
-        """Counts over all changes, groups included: ``{create, update, archive}``."""
+        """Counts over all changes, groups included: ``{create, update, archive}``, plus
+        ``rename`` when the plan renames a property."""
         counts = {a.value: 0 for a in Action}
         for change in self.changes:
             counts[change.action.value] += 1
+        if not counts[Action.RENAME.value]:
+            del counts[Action.RENAME.value]
         return counts
 
     @property

@@ -36,6 +36,7 @@ from hubprops.normalize import (
     normalize_remote,
 )
 from hubprops.plan.diff import destructive_reasons, field_diffs, group_archive_reason, property_body
+from hubprops.plan.renames import rename_reason
 from hubprops.plan.types import Action, Change, Kind, Plan
 
 if TYPE_CHECKING:
@@ -158,6 +159,8 @@ def _shape_problems(change: Change) -> list[str]:
         problems.append("has 'after' iff it is not an archive")
     if (change.payload is None) != archive:
         problems.append("has a payload iff it is not an archive")
+    if (change.action is Action.RENAME) != (change.rename_from is not None):
+        problems.append("names a property to rename from iff it is a rename")
     if change.diffs and change.action is not Action.UPDATE:
         problems.append("field diffs on a change that is not an update")
     for side, value in (("after", change.after), ("payload", change.payload)):
@@ -208,9 +211,12 @@ def _before_problems(remote: RemoteState, change: Change) -> list[str]:
     fields for an update, every manageable field for an archive)."""
     if change.before is None:
         return []
-    found = _found(remote, change.kind, change.object_type, change.name)
+    renamed = change.rename_from if change.action is Action.RENAME else None
+    found = _found(remote, change.kind, change.object_type, renamed or change.name)
     if found is None:
-        return ["does not exist in HubSpot"]
+        return [
+            f"{renamed!r} does not exist in HubSpot" if renamed else "does not exist in HubSpot"
+        ]
     if change.action is Action.UPDATE:
         fields = list(change.after or {})
         if sorted(change.before) != sorted(fields):
@@ -230,7 +236,10 @@ def _derived_problems(change: Change) -> list[str]:
     """diffs, reasons, destructive and after_digest as the planner computes them."""
     before, after = change.before, change.after
     problems: list[str] = []
-    if change.kind is Kind.PROPERTY:
+    reasons: tuple[str, ...]
+    if change.action is Action.RENAME:
+        reasons = (rename_reason(change.rename_from or "", change.name),)
+    elif change.kind is Kind.PROPERTY:
         reasons = tuple(destructive_reasons(before, after))
     else:
         reasons = (group_archive_reason(),) if change.action is Action.ARCHIVE else ()

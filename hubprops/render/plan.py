@@ -19,8 +19,8 @@ from hubprops.fsutil import dumps_pretty
 from hubprops.normalize import field_order
 from hubprops.plan.types import KEPT_NO_PRUNE, KEPT_NOT_ARCHIVABLE
 
-_COLORS = {"+": "32", "~": "33", "-": "31", "#": "31"}
-_SYMBOLS = {"create": "+", "update": "~", "archive": "-"}
+_COLORS = {"+": "32", "~": "33", "-": "31", ">": "35", "#": "31"}
+_SYMBOLS = {"create": "+", "update": "~", "archive": "-", "rename": ">"}
 _NO_CHANGES = "No changes."
 
 
@@ -29,7 +29,31 @@ def summary_line(data: dict[str, Any]) -> str:
     s = data["summary"]
     if not data["changes"]:
         return _NO_CHANGES
-    return f"Plan: {s['create']} to create, {s['update']} to update, {s['archive']} to archive."
+    renames = f", {s['rename']} to rename" if s.get("rename") else ""
+    return (
+        f"Plan: {s['create']} to create, {s['update']} to update, {s['archive']} to archive"
+        f"{renames}."
+    )
+
+
+def impact_text(change: dict[str, Any]) -> str | None:
+    """``1,234 contacts hold 'beach'`` (or why it is unknown); None when not counted."""
+    impact = change.get("impact")
+    return str(impact.get("note") or "") or None if isinstance(impact, dict) else None
+
+
+def estimate_line(data: dict[str, Any]) -> str | None:
+    """``Estimate: N requests (by kind), about S s at the rate limit[, daily budget left D].``"""
+    est = data.get("estimate")
+    if not isinstance(est, dict) or not data["changes"]:
+        return None
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(est["by_kind"].items()) if n)
+    line = f"Estimate: {est['requests']} request(s)"
+    line += f" ({kinds})" if kinds else ""
+    line += f", at least {est['seconds_at_rate_limit']:.1f} s at the rate limit"
+    if est.get("daily_remaining") is not None:
+        line += f"; daily budget left: {est['daily_remaining']:,}"
+    return line + "."
 
 
 def _value(value: Any) -> str:
@@ -62,6 +86,11 @@ def change_lines(change: dict[str, Any]) -> list[str]:
         what = "archived" if change["action"] == "create" else "changed"
         lines.append(f"    # drift: {what} in HubSpot since the last apply; this restores it")
     lines += [f"    # destructive: {reason}" for reason in change["reasons"]]
+    impact = impact_text(change)
+    if impact:
+        lines.append(f"    # impact: {impact}")
+    if change["action"] == "rename":
+        lines.append(f"    from: {change.get('renameFrom')} (values copied, then archived)")
     if change["action"] == "create":
         after = change["after"] or {}
         for field in sorted((k for k in after if k != "name"), key=field_order):
@@ -84,7 +113,7 @@ def _object_types(data: dict[str, Any]) -> list[str]:
 
 
 def _counts(data: dict[str, Any], object_type: str) -> dict[str, int]:
-    counts = {"create": 0, "update": 0, "archive": 0}
+    counts = {"create": 0, "update": 0, "archive": 0, "rename": 0}
     for change in data["changes"]:
         if change["objectType"] == object_type:
             counts[change["action"]] += 1
@@ -94,7 +123,8 @@ def _counts(data: dict[str, Any], object_type: str) -> dict[str, int]:
 
 
 def _count_text(counts: dict[str, int]) -> str:
-    words = [f"{counts[a]} to {a}" for a in ("create", "update", "archive") if counts[a]]
+    actions = ("create", "update", "archive", "rename")
+    words = [f"{counts[a]} to {a}" for a in actions if counts[a]]
     words += [f"{counts[k]} {k}" for k in ("unchanged", "kept") if counts[k]]
     return ", ".join(words) or "nothing defined"
 
@@ -139,7 +169,9 @@ def _paint(line: str, color: bool) -> str:
     code = None
     if stripped.startswith("# destructive"):
         code = _COLORS["#"]
-    elif stripped[:2] in ("+ ", "~ ", "- ") and stripped[2:].startswith(("group ", "property ")):
+    elif stripped[:2] in ("+ ", "~ ", "- ", "> ") and stripped[2:].startswith(
+        ("group ", "property ")
+    ):
         code = _COLORS[stripped[0]]
     return f"\x1b[{code}m{line}\x1b[0m" if color and code else line
 
@@ -157,6 +189,8 @@ def render_plan_text(data: dict[str, Any], *, color: bool = False) -> str:
         note = f"# destructive: {_destructive_count(data)} change(s) allowed by --allow-destructive"
         out.append(_paint(note, color))
     out.append("")
+    estimate = estimate_line(data)
+    out += [estimate] if estimate else []
     last = summary_line(data)
     out.append(f"\x1b[1m{last}\x1b[0m" if color else last)
     return "\n".join(out) + "\n"
@@ -193,6 +227,12 @@ def render_plan_markdown(data: dict[str, Any]) -> str:
     if destructive:
         out += ["", f"> **Warning: {_destructive_count(data)} destructive change(s)**", ">"]
         out += [f"> - {line}" for line in destructive]
+        impacts = [
+            f"> - **{c['objectType']} {c['kind']} {c['name']}: {impact_text(c)}**"
+            for c in data["changes"]
+            if c["destructive"] and impact_text(c)
+        ]
+        out += [">", "> Records affected:", *impacts] if impacts else []
     for object_type in types:
         lines = _section(data, object_type)
         if not lines:
@@ -202,6 +242,8 @@ def render_plan_markdown(data: dict[str, Any]) -> str:
         out += ["", f"<details><summary>{summary}</summary>", "", f"{fence}diff"]
         out += lines
         out += [fence, "", "</details>"]
+    estimate = estimate_line(data)
+    out += ["", estimate] if estimate else []
     out += ["", summary_line(data)]
     return "\n".join(out) + "\n"
 

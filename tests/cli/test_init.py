@@ -72,3 +72,13 @@ def test_init_sandbox_gives_the_stahla_examples(empty: Path) -> None:
     for name in ("contacts.yaml", "leads.yaml"):
         ours = (REPO / "definitions" / name).read_text()
         assert (empty / "repo" / "definitions" / name).read_text() == ours
+
+
+def test_init_writes_the_ci_workflows_the_examples_show(empty: Path) -> None:
+    assert hubprops("init").exit_code == 0
+    workflows = empty / ".github" / "workflows"
+    examples = REPO / "examples" / "github"
+    assert (workflows / "hubprops-plan.yml").read_text() == (examples / "pr-plan.yml").read_text()
+    apply = (workflows / "hubprops-apply.yml").read_text()
+    assert apply == (examples / "apply-on-merge.yml").read_text()
+    assert "command: apply" in apply

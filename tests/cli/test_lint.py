@@ -202,6 +202,28 @@ def test_option_value_renamed_reads_the_lock(project: Path) -> None:
     assert hubprops("lint").exit_code == 0  # no lock, nothing to compare with
 
 
+def test_option_value_renamed_after_a_real_apply(project: Path) -> None:
+    """apply records each property's option values in the lock; a later edit that keeps a label
+    but changes its value is then caught."""
+    (project / "definitions" / "more.yaml").unlink()
+    size = (
+        "objectType: contacts\nproperties:\n  - name: size\n    label: Size\n"
+        "    type: enumeration\n    fieldType: select\n    groupName: contactinformation\n"
+        "    description: Event size.\n    options:\n"
+        "      - { label: Small, value: %s }\n"
+    )
+    (project / "definitions" / "contacts.yaml").write_text(size % "small")
+    applied = hubprops("apply", "--sandbox", "--auto-approve", "--no-color")
+    assert applied.exit_code == 0, applied.output
+    lock = json.loads((project / "hubprops.lock.json").read_text())
+    recorded = next(iter(lock["portals"].values()))["objects"]["contacts"]["properties"]["size"]
+    assert recorded["options"] == {"small": "Small"}
+    (project / "definitions" / "contacts.yaml").write_text(size % "small_event")
+    result = hubprops("lint")
+    assert result.exit_code == 1
+    assert "option 'Small' of 'size' changed its value from 'small'" in result.stdout
+
+
 @pytest.mark.usefixtures("project")
 def test_plan_runs_error_level_lint_unless_no_lint() -> None:
     blocked = hubprops("plan", "--sandbox")
