@@ -6,6 +6,8 @@ it: ``HUBPROPS_API_BASE=http://127.0.0.1:8765 HUBSPOT_ACCESS_TOKEN=anything hubp
 
 from __future__ import annotations
 
+import errno
+
 import click
 
 from hubprops.cli._common import EXIT_OK, error_boundary
@@ -25,6 +27,16 @@ def _rate(
     if parsed[0] < 1 or parsed[1] <= 0:
         raise click.BadParameter(f"'{value}' is not N/SECONDS, e.g. 100/10 or 190/10")
     return parsed
+
+
+def _bind_hint(exc: OSError) -> str:
+    """What went wrong binding, and what to do about it."""
+    what = exc.strerror or str(exc)
+    if exc.errno == errno.EADDRINUSE or exc.errno == errno.EACCES:
+        return f"{what}; choose another --port (0 picks a free one)"
+    if exc.errno == errno.EAFNOSUPPORT:
+        return f"{what}; this machine has no IPv6: use an IPv4 --host such as 127.0.0.1"
+    return f"{what}; --host must be an address of this machine (127.0.0.1, ::1, 0.0.0.0, ::)"
 
 
 @click.command()
@@ -99,7 +111,9 @@ def _rate(
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the faults.")
 @click.option(
-    "--token", default=None, help="Accept only this bearer token (default: any non-empty one)."
+    "--token",
+    default=None,
+    help="Accept only this bearer token (default: any non-empty one); required off loopback.",
 )
 @click.option(
     "--portal-id",
@@ -133,6 +147,13 @@ def sandbox(
 ) -> int:
     """Run a local HubSpot CRM API: properties, records search (no account needed)."""
     from hubprops.sandbox import Sandbox, SandboxHTTPServer
+    from hubprops.sandbox.http import exposure_problem, is_loopback
+
+    if token is not None and not token.strip():
+        raise ConfigError("hubprops sandbox: --token must not be empty")
+    problem = exposure_problem(host, token)
+    if problem is not None:
+        raise ConfigError(f"hubprops sandbox: {problem}")
 
     scope_list = None if scopes is None else [s.strip() for s in scopes.split(",") if s.strip()]
     try:
@@ -160,10 +181,13 @@ def sandbox(
     try:
         server = SandboxHTTPServer(emulator, host, port)
     except OSError as exc:
-        raise ConfigError(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
-            "choose another --port (0 picks a free one)"
-        ) from None
+        raise ConfigError(f"cannot listen on {host}:{port}: {_bind_hint(exc)}") from None
+    if not is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}, not loopback: anyone who can reach this machine "
+            "can use the sandbox with the --token",
+            err=True,
+        )
     with server:
         where = f"state in {state_file}" if state_file else "in memory"
         click.echo(

@@ -158,7 +158,15 @@ class Sandbox(DirectAccess):
         if self.latency_ms > 0:
             self._sleep(self.latency_ms / 1000.0)
         with self._lock:
-            response = self._handle_locked(method, path, dict(query), headers, body)
+            try:
+                response = self._handle_locked(method, path, dict(query), headers, body)
+            except Exception as exc:  # a sandbox bug: HubSpot's error shape, never a traceback
+                error = ApiError(
+                    500,
+                    f"hubprops sandbox internal error: {type(exc).__name__}",
+                    category="INTERNAL_ERROR",
+                )
+                response = json_response(500, error.body(), {})
             self._log.append(
                 LoggedRequest(
                     method,
@@ -179,7 +187,11 @@ class Sandbox(DirectAccess):
         given = given.strip()
         if scheme.lower() != "bearer" or not given:
             return None
-        if self._token is not None and not hmac.compare_digest(given, self._token):
+        if self._token is not None and not hmac.compare_digest(
+            # bytes: compare_digest refuses non-ASCII str (a 500 for 'Bearer é')
+            given.encode("utf-8", "surrogatepass"),
+            self._token.encode("utf-8", "surrogatepass"),
+        ):
             return None
         return given
 

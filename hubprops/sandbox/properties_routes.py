@@ -8,6 +8,7 @@ position (displayOrder -1) without ``displayOrder``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from hubprops.sandbox.batch import batch_archive, batch_create, batch_read
@@ -16,6 +17,7 @@ from hubprops.sandbox.store import SENSITIVITIES, Store
 from hubprops.sandbox.versions import ApiVersion
 
 Reply = tuple[int, Any]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def flag(query: dict[str, str], key: str) -> bool:
@@ -32,11 +34,44 @@ def _sensitivity(query: dict[str, str]) -> str:
     return value
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _lone_surrogate(data: Any) -> bool:
+    """Whether any key or string in ``data`` holds a lone surrogate (``"\\ud800"``): such a
+    string has no UTF-8 form, so it could be neither answered nor saved."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def parse_json(body: bytes) -> Any:
+    """The request body as JSON, or a 400 VALIDATION_ERROR (never a 500) for anything HubSpot
+    would refuse: bad UTF-8 or JSON, NaN/Infinity, nesting too deep, integers too long, lone
+    surrogates."""
+    if not body.strip():
+        return None
     try:
-        return json.loads(body.decode("utf-8")) if body.strip() else None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(body.decode("utf-8"), parse_constant=_no_constant)
+    except RecursionError:
+        raise invalid("Invalid input JSON: nested too deeply") from None
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, ints over 4300 digits
         raise invalid(f"Invalid input JSON: {exc}") from None
+    if _lone_surrogate(data):
+        raise invalid(
+            "Invalid input JSON: a string holds a lone UTF-16 surrogate (\\ud800-\\udfff)"
+        )
+    return data
 
 
 def show_property(prop: dict[str, Any], version: ApiVersion) -> dict[str, Any]:

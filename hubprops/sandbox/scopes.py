@@ -27,7 +27,7 @@ SCOPES_LINK = "https://developers.hubspot.com/scopes"
 
 def token_key(token: str) -> str:
     """How a token is named in the state file's ``tokenScopes`` (never the token itself)."""
-    return "sha256:" + hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def required(method: str, path: str, types: ObjectTypes) -> list[str] | None:

@@ -13,6 +13,7 @@ thousands of records per type.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from hubprops.sandbox.records import RecordStore
 
 FORMAT_VERSION = 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: What the store reads from every active property and group (hand edits may drop it).
 _PROPERTY_SHAPE: dict[str, type | tuple[type, ...]] = {
     "label": str,
@@ -69,7 +71,17 @@ def save_state(path: Path, state: LoadedState, records: RecordStore | None = Non
         )
         body = text.rstrip()
         text = body[: body.rindex("}")].rstrip() + ',\n  "records": ' + compact + "\n}\n"
-    atomic_write(path, text)
+    atomic_write(path, encodable(text))
+
+
+def encodable(text: str) -> str:
+    """``text`` (JSON) with any lone surrogate written as its ``\\uXXXX`` escape, so it always
+    encodes as UTF-8 and reads back as the same string (surrogates only occur inside strings)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 def _check_object(object_type: str, obj: Any) -> str | None:

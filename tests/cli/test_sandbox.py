@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from hubprops.cli import main
 
 AUTH = {"Authorization": "Bearer anything"}
+_CLI = [sys.executable, "-c", "from hubprops.cli import main; main()"]
 
 
 @pytest.fixture
@@ -191,3 +193,95 @@ def test_bad_custom_object_name_is_a_clear_error() -> None:
     result = CliRunner().invoke(main, ["sandbox", "--port", "0", "--custom-object", "Bad Name"])
     assert result.exit_code == 1
     assert "Bad Name" in result.output and "Traceback" not in result.output
+
+
+class _NoBind:
+    """Stands in for SandboxHTTPServer: records what it was asked, binds nothing."""
+
+    made: ClassVar[list[tuple[object, str, int]]] = []
+
+    def __init__(self, sandbox: object, host: str, port: int) -> None:
+        _NoBind.made.append((sandbox, host, port))
+        self.url = f"http://{host}:{port}"
+
+    def __enter__(self) -> _NoBind:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def serve_forever(self) -> None:
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.5"])
+def test_public_host_without_token_is_refused_before_binding(
+    host: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hubprops.sandbox.SandboxHTTPServer", _NoBind)
+    _NoBind.made.clear()
+    for extra in ([], ["--token", ""]):
+        result = CliRunner().invoke(main, ["sandbox", "--host", host, "--port", "0", *extra])
+        assert result.exit_code == 1, result.output
+        assert "--token" in result.output and "Traceback" not in result.output
+    assert _NoBind.made == []
+
+
+def test_public_host_with_token_warns_and_checks_the_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("hubprops.sandbox.SandboxHTTPServer", _NoBind)
+    _NoBind.made.clear()
+    result = CliRunner().invoke(
+        main, ["sandbox", "--host", "0.0.0.0", "--port", "0", "--token", "s3cret-t0ken"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning" in result.output and "not loopback" in result.output
+    assert "s3cret-t0ken" not in result.output
+    [(emulator, host, _)] = _NoBind.made
+    assert host == "0.0.0.0"
+    path = "/crm/v3/properties/contacts/email"
+    wrong = emulator.handle("GET", path, {}, {"Authorization": "Bearer other"}, b"")  # type: ignore[attr-defined]
+    right = emulator.handle("GET", path, {}, {"Authorization": "Bearer s3cret-t0ken"}, b"")  # type: ignore[attr-defined]
+    assert (wrong.status, right.status) == (401, 200)
+
+
+def test_loopback_hosts_need_no_token_and_do_not_warn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("hubprops.sandbox.SandboxHTTPServer", _NoBind)
+    for host in ("127.0.0.1", "::1", "localhost"):
+        result = CliRunner().invoke(main, ["sandbox", "--host", host, "--port", "0"])
+        assert result.exit_code == 0 and "warning" not in result.output
+
+
+def test_ipv6_loopback_listens() -> None:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    proc = subprocess.Popen(
+        [*_CLI, "sandbox", "--host", "::1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "listening on http://[::1]:" in line
+        url = line.split(" on ", 1)[1].split(" ", 1)[0]
+        response = httpx.get(url + "/crm/v3/properties/contacts/email", headers=AUTH, timeout=5)
+        assert response.status_code == 200
+    finally:
+        proc.kill()
+        proc.communicate(timeout=10)
+
+
+def test_an_address_not_on_this_machine_is_an_accurate_error() -> None:
+    # 192.0.2.1 is TEST-NET-1: never local, and binding to it sends nothing anywhere.
+    result = CliRunner().invoke(
+        main, ["sandbox", "--host", "192.0.2.1", "--port", "0", "--token", "t"]
+    )
+    assert result.exit_code == 1
+    assert "cannot listen on 192.0.2.1:0" in result.output
+    assert "address of this machine" in result.output and "--port" not in result.output
