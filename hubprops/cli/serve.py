@@ -127,6 +127,7 @@ def serve(
         api_base=remote.api_base,
         hubspot_token=token,
         portal_id=remote.portal,
+        api_version=remote.api_version,
     )
     try:
         app = create_app(settings)

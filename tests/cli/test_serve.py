@@ -60,3 +60,17 @@ def test_missing_extra_names_the_install_command(
     code, out = run(tmp_path, "--sandbox")
     assert code == 1
     assert "pip install 'hubprops[server]'" in out
+
+
+@pytest.mark.parametrize("version", ["2026-09", "v3"])
+def test_api_version_reaches_the_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    """The service speaks the --api-version it was started with (run() is the one piece not
+    started here: it would serve until stopped)."""
+    monkeypatch.setenv("HUBPROPS_JWT_SECRET", "x" * 32)
+    started: list[object] = []
+    monkeypatch.setattr(serve_module, "_run", lambda app, host, port: started.append(app))
+    code, out = run(tmp_path, "--sandbox", "--api-version", version)
+    assert code == 0, out
+    assert started[0].state.service.settings.api_version == version  # type: ignore[attr-defined]
