@@ -29,6 +29,7 @@ from tests.helpers.apply import (
     prop,
     write_definitions,
 )
+from tests.helpers.clock import FakeClock
 
 TYPES = ("contacts", "leads")
 PREFIX = "r_"
@@ -63,19 +64,6 @@ class StormTransport(httpx.BaseTransport):
         if spike:
             time.sleep(spike)
         return self.inner.handle_request(request)
-
-
-class FakeClock:
-    """The client limiter's time: a wait after a 429 passes at once (the storm is ours)."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
 
 
 @dataclass
@@ -185,7 +173,7 @@ def fault_run(seed: int, tmp: Path, max_rounds: int = 12) -> Figures:
     defs = tmp / "definitions"
     figures, created = Figures(runs=1), {}
     counts = {t: rng.randint(5, 30) for t in TYPES}
-    clock = FakeClock()
+    clock = FakeClock()  # a wait after a 429 passes at once: the storm is ours
     for version in (0, 1):
         wanted = random_definitions(rng, defs, version, counts)
         for _ in range(max_rounds):
