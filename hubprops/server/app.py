@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from hubprops import __version__
+from hubprops.clock import utc_now
 from hubprops.lock.file import load_lock
 from hubprops.lock.status import status_data
 from hubprops.server import errors, schemas
@@ -26,7 +27,7 @@ from hubprops.server.errors import ApiError
 from hubprops.server.metrics import Metrics
 from hubprops.server.scheduler import Scheduler
 from hubprops.server.settings import ServerSettings
-from hubprops.server.sync import BASE_PATH, Reply, SyncService, utc_now
+from hubprops.server.sync import BASE_PATH, Reply, SyncService
 
 _bearer = HTTPBearer(auto_error=False, description="JWT (HS256, RS256/ES256 or from a JWKS)")
 _cookie = APIKeyCookie(name=COOKIE, auto_error=False, description="The same JWT as a cookie")

@@ -17,11 +17,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from hubprops.apply import apply_plan, needs_apply
 from hubprops.apply.safe import split_destructive
+from hubprops.clock import utc_now
 from hubprops.definitions import load_definitions
 from hubprops.errors import (
     DailyLimitReached,
@@ -51,10 +51,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hubprops.server")
 BASE_PATH = "/api/v1/hubspot/properties/sync"
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass
