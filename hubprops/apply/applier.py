@@ -13,9 +13,10 @@ type at once under the client's one rate limiter: group creates and updates; pro
 (``batch/create``, chunked to the batch cap); property updates (one PATCH each, concurrent);
 property archives (``batch/archive``); group archives (after the properties in them). A failure
 does not stop independent changes: a property whose group could not be created is skipped with
-that reason. The lock is saved after every step (``recorder.Recorder``); the plan's
-``in_sync`` items (already as defined, not yet in the lock) are recorded before the first write,
-without any request. Setting ``cancel`` (Ctrl-C) stops starting new requests; those in flight
+that reason. The lock is saved after every step by a writer thread, the newest state winning
+(``recorder.Recorder``, ``lockwriter.LockWriter``), so the workers never wait for the disk; the
+plan's ``in_sync`` items (already as defined, not yet in the lock) are recorded before the first
+write, without any request. Setting ``cancel`` (Ctrl-C) stops starting new requests; those in flight
 finish and are recorded. Errors after which nothing can succeed (401, the daily limit) and an
 open circuit breaker stop the apply the same way, saying why.
 """
@@ -141,20 +142,24 @@ def apply_plan(
         on_progress=on_progress,
         started_at=started_at,
         elapsed=lambda: clock() - start,
+        on_save_error=lambda _exc: stop.set(),  # nothing more may be written unrecorded
     )
     run = Run(client, recorder, stop, baseline=baseline, clock=clock)
     if stop.is_set():  # Ctrl-C before the first write: leave HubSpot and the lock as they were
         return _result(recorder, run, started_at, clock() - start, written=False)
-    recorder.begin()
-    for kind, actions in APPLY_STAGES:
-        if run.stop.is_set():
-            break
-        run.stage([c for c in plan.changes if c.kind is kind and c.action in actions])
-    leftover = recorder.pending()
-    if leftover:
-        reason = run.halt or "not started: apply was interrupted"
-        recorder.record(Step(c, "not_started", reason) for c in leftover)
-    return _result(recorder, run, started_at, clock() - start, written=True)
+    try:
+        recorder.begin()
+        for kind, actions in APPLY_STAGES:
+            if run.stop.is_set():
+                break
+            run.stage([c for c in plan.changes if c.kind is kind and c.action in actions])
+        leftover = recorder.pending()
+        if leftover:
+            reason = run.halt or "not started: apply was interrupted"
+            recorder.record(Step(c, "not_started", reason) for c in leftover)
+        return _result(recorder, run, started_at, clock() - start, written=True)
+    finally:
+        recorder.close()  # on any way out (Ctrl-C too): what was recorded reaches the disk
 
 
 def _done_before(plan: Plan, started_at: str, duration: float) -> ApplyResult:

@@ -1,74 +1,34 @@
-"""The applier's record keeping: results per change, and the lock written after every step.
+"""The applier's record keeping: results per change, and the lock saved after every step.
 
 ``Recorder`` is shared by the applier's worker threads. Every completed step (one change, or one
-batch of changes) updates the in-memory lock and saves it under one mutex, so the file on disk
-always matches what HubSpot has acknowledged so far: a crash or kill at any moment leaves a
-valid lock, and a new plan shows only what is left.
+batch of changes) updates the in-memory lock under one mutex and asks the ``LockWriter`` for a
+save, which its own thread makes outside the mutex (the newest state wins; ``lockwriter.py``
+says what that keeps). The file on disk never records more than HubSpot has acknowledged and
+lags it by at most the steps of one save: a crash or kill at any moment leaves a valid lock,
+and a new plan shows only what is left (a step done just before the kill is found in HubSpot
+and recorded as in sync).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from hubprops.apply.lockwriter import LockWriter, snapshot
+from hubprops.apply.results import ChangeResult, Progress, ResultStatus, Step, sync_status
+from hubprops.lock.encode import LockEncoder
 from hubprops.lock.file import LastSync, Lock, LockedGroup, LockedObject, LockedProperty, SyncStatus
 from hubprops.models import canonical_object_type, lock_id
 from hubprops.normalize import digest
 from hubprops.plan.types import Action, Change, InSync, Kind, Plan
 
-#: applied: HubSpot acknowledged it. failed: HubSpot (or the network) refused it. skipped: not
-#: attempted because something it depends on failed. not_started: apply stopped first (Ctrl-C,
-#: circuit breaker, a fatal error such as the daily limit).
-ResultStatus = Literal["applied", "failed", "skipped", "not_started"]
-
-
-@dataclass(frozen=True)
-class ChangeResult:
-    """What became of one planned change; ``message`` is HubSpot's message or our reason."""
-
-    change: Change
-    status: ResultStatus
-    message: str = ""
-    details: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Step:
-    """One change's fate as a worker saw it; ``response`` is HubSpot's object for applied
-    creates and updates; ``adopted`` marks a create that found an identical existing object."""
-
-    change: Change
-    status: ResultStatus
-    message: str = ""
-    details: tuple[str, ...] = ()
-    response: dict[str, Any] | None = None
-    adopted: bool = False
-
-
-@dataclass(frozen=True)
-class Progress:
-    """One step finished: ``done`` of ``total`` changes have a result; ``result`` is the last."""
-
-    done: int
-    total: int
-    result: ChangeResult
+__all__ = ["ChangeResult", "Progress", "Recorder", "ResultStatus", "Step", "sync_status"]
 
 
 def _digest(change: Change) -> str:
     """The digest recorded in the lock: the plan's ``after_digest`` (else the payload's)."""
     return change.after_digest or digest(change.payload or {})
-
-
-def sync_status(applied: int, failed: int, not_started: int) -> SyncStatus:
-    """completed: nothing left undone; failed: something failed and nothing was applied;
-    partial: anything else (some applied, or stopped before the end)."""
-    if failed == 0 and not_started == 0:
-        return "completed"
-    if applied == 0 and not_started == 0:
-        return "failed"
-    return "partial"
 
 
 class Recorder:
@@ -83,16 +43,21 @@ class Recorder:
         on_progress: Callable[[Progress], None] | None,
         started_at: str,
         elapsed: Callable[[], float],
+        on_save_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         self.plan = plan
         self.lock = lock
-        self.save = save
+        self.writer = LockWriter(save, self._snapshot, on_error=on_save_error)
+        self._encoder = LockEncoder()
         self.on_progress = on_progress
         self.started_at = started_at
         self.elapsed = elapsed
         self.results: dict[int, ChangeResult] = {}
         self._index = {id(c): i for i, c in enumerate(plan.changes)}
         self._mutex = threading.Lock()
+        #: Object types with steps recorded since the last snapshot (their last_sync is due).
+        self._touched: set[str] = set()
+        self._finished = False
         self.object_types = sorted(
             {canonical_object_type(t) for t in plan.options.objects}
             | {c.object_type for c in plan.changes}
@@ -110,10 +75,11 @@ class Recorder:
             for object_type in self.object_types:
                 self._entry(object_type).last_sync = self._last_sync(object_type, "in_progress")
             self._portal_sync("in_progress")
-            self.save(self.lock)
+        self.writer.changed()
+        self.writer.flush()
 
     def record(self, steps: Iterable[Step]) -> None:
-        """Record one completed step (a change, or a batch of them) and save the lock once."""
+        """Record one completed step (a change, or a batch of them); the writer saves it."""
         finished: list[ChangeResult] = []
         with self._mutex:
             for step in steps:
@@ -122,10 +88,8 @@ class Recorder:
                 result = ChangeResult(step.change, step.status, step.message, step.details)
                 self.results[self._index[id(step.change)]] = result
                 finished.append(result)
-            for object_type in {r.change.object_type for r in finished}:
-                self._entry(object_type).last_sync = self._last_sync(object_type, "in_progress")
-            self._portal_sync("in_progress")
-            self.save(self.lock)
+            self._touched.update(r.change.object_type for r in finished)
+            self.writer.changed()
             if self.on_progress is not None:
                 total = len(self.plan.changes)
                 done = len(self.results)
@@ -133,21 +97,43 @@ class Recorder:
                     self.on_progress(Progress(done - len(finished) + offset + 1, total, result))
 
     def checkpoint(self, update: Callable[[Lock], None]) -> None:
-        """Change the lock with ``update`` (a rename's progress) and save it, atomically."""
+        """Change the lock with ``update`` (a rename's progress, under the mutex) and wait until
+        it is saved: a rename goes on only from what the lock holds."""
         with self._mutex:
             update(self.lock)
-            self.save(self.lock)
+        self.writer.changed()
+        self.writer.flush()
 
     def finish(self) -> tuple[ChangeResult, ...]:
-        """Final statuses per object type and portal; save; the results in plan order."""
+        """Final statuses per object type and portal; save and stop the writer (a failed save
+        is raised here); the results in plan order."""
         with self._mutex:
+            self._finished = True
             for object_type in self.object_types:
                 applied, failed, waiting = self._tally(object_type)
                 status = sync_status(applied, failed, waiting)
                 self._entry(object_type).last_sync = self._last_sync(object_type, status)
             self._portal_sync(None)
-            self.save(self.lock)
-            return tuple(self.results[i] for i in sorted(self.results))
+            results = tuple(self.results[i] for i in sorted(self.results))
+        self.writer.changed()
+        self.writer.flush()
+        self.writer.close()
+        return results
+
+    def close(self) -> None:
+        """Save what is left and stop the writer (after an error too; never raises)."""
+        self.writer.close()
+
+    def _snapshot(self) -> Lock:
+        """The lock as recorded so far, with in-progress last_syncs brought up to date for the
+        object types that had steps since the last snapshot (the writer's thread calls it)."""
+        with self._mutex:
+            if self._touched and not self._finished:
+                for object_type in sorted(self._touched):
+                    self._entry(object_type).last_sync = self._last_sync(object_type, "in_progress")
+                self._portal_sync("in_progress")
+            self._touched.clear()
+            return snapshot(self.lock, self._encoder)
 
     def pending(self) -> list[Change]:
         """Changes that have no result yet, in plan order."""

@@ -12,7 +12,8 @@ Shape (DESIGN.md)::
                            "created", "updated", "archived", "unchanged", "failed"}}}}}}
 
 The lock is a working record that the applier updates step by step, so its models are mutable;
-``save_lock`` writes it atomically after every completed step.
+``save_lock`` writes it atomically after every completed step (apply's writer thread saves the
+newest state, see ``hubprops/apply/lockwriter.py``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from hubprops.errors import LockError
-from hubprops.fsutil import atomic_write_json, remove_stale_temps
+from hubprops.fsutil import atomic_write, remove_stale_temps
+from hubprops.lock.encode import lock_text
 from hubprops.versioned import check_version, read_json, validate
 
 FORMAT_VERSION = 1
@@ -126,6 +128,8 @@ class Lock(BaseModel):
 
     format_version: int = FORMAT_VERSION
     portals: dict[str, LockedPortal] = Field(default_factory=dict)
+    #: The ``encode.LockEncoder`` that saves this lock (set on apply's snapshots only).
+    _encoder: object | None = PrivateAttr(default=None)
 
     def portal(self, portal_id: int | str) -> LockedPortal:
         """The portal's entry, created empty when missing."""
@@ -193,9 +197,10 @@ def _check_schema(raw: dict[str, Any], p: Path) -> None:
 
 
 def save_lock(path: str | os.PathLike[str], lock: Lock) -> None:
-    """Write the lock atomically as pretty, key-sorted JSON (through a symlink, to its target).
-    A folder that cannot be written, or a broken symlink, is a LockError."""
+    """Write the lock atomically as pretty, key-sorted JSON (through a symlink, to its target;
+    the text of ``fsutil.dumps_pretty``, made by ``encode.lock_text``). A folder that cannot be
+    written, or a broken symlink, is a LockError."""
     try:
-        atomic_write_json(path, lock.to_json())
+        atomic_write(path, lock_text(lock))
     except OSError as exc:
         raise LockError(f"{path}: cannot write the lock file: {exc.strerror or exc}") from exc
