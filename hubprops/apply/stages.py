@@ -11,7 +11,8 @@ apply would be overwritten (and an option added there removed by the options PAT
 the plan never showed). ``Freshness`` re-lists an object type's properties (one request) before
 an update once ``REREAD_EVERY`` updates or ``REREAD_SECONDS`` have passed since the last read; a
 property that moved since the plan (another ``updatedAt``, or content other than the plan's
-``before_digest``) is skipped as stale (``STALE_DURING_APPLY``), never written.
+``before_digest``) is skipped as stale (``STALE_DURING_APPLY``), never written. While one update
+re-lists, the others (at most the client's workers) are checked against the previous list.
 """
 
 from __future__ import annotations
@@ -62,8 +63,27 @@ class Freshness:
         start = clock()
         self._read_at = {t: start for t in objects}
         self._since = {t: 0 for t in objects}
+        self._reading: set[str] = set()  # object types being re-read right now
         #: How many re-reads were made (for tests and logs).
         self.rereads = 0
+
+    def _reread(self, object_type: str) -> None:
+        """List the object type's properties again. Outside the mutex: while the list is on
+        its way (it waits its turn at the rate limit like any request), other updates go on
+        checked against the previous list, which was due a moment ago, instead of leaving the
+        rate limit unused."""
+        try:
+            listed = self.client.list_properties(object_type)
+        except BaseException:
+            with self._mutex:
+                self._reading.discard(object_type)
+            raise
+        current = {str(p.get("name")): p for p in listed}
+        with self._mutex:
+            self._current[object_type] = current
+            self._read_at[object_type], self._since[object_type] = self.clock(), 1
+            self._reading.discard(object_type)
+            self.rereads += 1
 
     def moved(self, change: Change) -> str | None:
         """Why ``change`` (a property update) must not be sent, or None."""
@@ -71,15 +91,15 @@ class Freshness:
         with self._mutex:
             if t not in self._planned:
                 return None
-            due = (
+            due = t not in self._reading and (
                 self._since[t] >= REREAD_EVERY or self.clock() - self._read_at[t] >= REREAD_SECONDS
             )
             if due:
-                listed = self.client.list_properties(t)
-                self._current[t] = {str(p.get("name")): p for p in listed}
-                self._read_at[t], self._since[t] = self.clock(), 0
-                self.rereads += 1
+                self._reading.add(t)
             self._since[t] += 1
+        if due:
+            self._reread(t)
+        with self._mutex:
             now = self._current[t].get(change.name)
         planned = self._planned[t].get(change.name)
         if planned is None:
