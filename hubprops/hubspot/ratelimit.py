@@ -10,6 +10,12 @@ go when fewer than ``capacity`` (``Max`` minus a small ``safety`` margin) were s
 times). So a client at full speed sends exactly as fast as the window allows and should almost
 never see a 429.
 
+The pad only has to cover how much later HubSpot may count a request than we sent it, and a
+request reaches HubSpot before its answer reaches us. So a request answered after a round trip
+shorter than the pad leaves our count that round trip (plus ``PAD_MARGIN``) after ``Interval``,
+not the whole pad after it; an unanswered one (still out, or lost to a network failure) and a
+phantom keep the whole pad. On a fast link the limiter wastes less of each window, never more.
+
 The server is trusted over our own count: when a response says fewer requests remain than we
 think (another process uses the same app, or our clock and HubSpot's disagree), "phantom" sends
 are added at that request's send time, so the window fills up as HubSpot sees it. A 429 fills
@@ -34,6 +40,8 @@ HEADER_MAX = "x-hubspot-ratelimit-max"
 HEADER_REMAINING = "x-hubspot-ratelimit-remaining"
 HEADER_INTERVAL = "x-hubspot-ratelimit-interval-milliseconds"
 HEADER_DAILY_REMAINING = "x-hubspot-ratelimit-daily-remaining"
+#: Added to a request's round trip when that sets its pad (clock and scheduling noise).
+PAD_MARGIN = 0.02
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:
@@ -81,6 +89,9 @@ class RateLimiter:
         self._retunes = 0
         self._daily_remaining: int | None = None
         self._blocked_until = float("-inf")
+        # send time -> the pads of the requests sent then that were answered (round trip +
+        # margin, when shorter than the full pad); every other send keeps the full pad.
+        self._short_pads: dict[float, list[float]] = {}
 
     # -- configuration as tuned so far -------------------------------------------------------
     @property
@@ -111,8 +122,8 @@ class RateLimiter:
             with self._lock:
                 now = self._clock()
                 self._prune(now)
-                start = bisect.bisect_right(self._sends, now - self.window)
-                in_window = len(self._sends) - start
+                expiries = self._expiries(now)
+                in_window = len(expiries)
                 if now >= self._blocked_until and in_window < self.capacity:
                     bisect.insort(self._sends, now)
                     return now
@@ -120,13 +131,32 @@ class RateLimiter:
                     delay = self._blocked_until - now
                 else:
                     # The send that must leave the window before this one may go.
-                    expires = self._sends[start + in_window - self.capacity] + self.window
+                    expires = expiries[in_window - self.capacity]
                     delay = max(expires - now, 0.0) + 1e-6
                 if not waited:
                     self._waits += 1
                     waited = True
                 self._wait_seconds += delay
             self._sleep(delay)
+
+    def _expiries(self, now: float) -> list[float]:
+        """When each send still counted at ``now`` leaves the count, sorted (``_lock`` held)."""
+        full = self._interval * self._pad
+        start = bisect.bisect_right(self._sends, now - self.window)
+        out: list[float] = []
+        taken: dict[float, int] = {}
+        for sent in self._sends[start:]:
+            pads = self._short_pads.get(sent)
+            pad = full
+            if pads:
+                used = taken.get(sent, 0)
+                if used < len(pads):
+                    pad, taken[sent] = min(pads[used], full), used + 1
+            expiry = sent + self._interval + pad
+            if expiry > now:
+                out.append(expiry)
+        out.sort()
+        return out
 
     def observe(self, headers: Mapping[str, str], sent_at: float | None = None) -> None:
         """Re-tune from a response's rate-limit headers; trust the server's ``Remaining``.
@@ -140,6 +170,8 @@ class RateLimiter:
         remaining = _header_int(lowered, HEADER_REMAINING)
         daily = _header_int(lowered, HEADER_DAILY_REMAINING)
         with self._lock:
+            if sent_at is not None:
+                self._answered(sent_at)
             if daily is not None:
                 self._daily_remaining = daily
             if max_h and max_h != self._max:
@@ -165,6 +197,15 @@ class RateLimiter:
                 return
             self._trust_server(self._max, now if sent_at is None else sent_at)
 
+    def _answered(self, sent_at: float) -> None:
+        """The request sent at ``sent_at`` was answered now: it reached HubSpot by now."""
+        trip = self._clock() - sent_at + PAD_MARGIN
+        if trip >= self._interval * self._pad:
+            return
+        i = bisect.bisect_left(self._sends, sent_at)
+        if i < len(self._sends) and self._sends[i] == sent_at:
+            self._short_pads.setdefault(sent_at, []).append(trip)
+
     def _trust_server(self, server_used: int, at: float) -> None:
         """Add phantom sends at ``at`` so that our count is at least ``server_used``.
 
@@ -184,6 +225,8 @@ class RateLimiter:
     def _prune(self, now: float) -> None:
         cut = bisect.bisect_right(self._sends, now - self.window)
         if cut:
+            for sent in self._sends[:cut]:
+                self._short_pads.pop(sent, None)
             del self._sends[:cut]
 
     # -- figures ------------------------------------------------------------------------------

@@ -131,3 +131,30 @@ def test_other_threads_requests_in_flight_are_not_foreign(clock: FakeClock) -> N
     assert clock.slept == [0.01] * 4
     lim.acquire()
     assert len(clock.slept) == 5  # the twentieth waits
+
+
+def test_an_answered_request_leaves_the_window_a_round_trip_after_the_interval(
+    clock: FakeClock,
+) -> None:
+    """HubSpot counts arrivals; a request arrives before its answer comes back, so its round
+    trip bounds how much later than our send HubSpot may count it."""
+    lim = limiter(clock)
+    for _ in range(lim.capacity):
+        ticket = lim.acquire()
+        clock.t += 0.05
+        lim.observe({}, ticket)  # answered after 50 ms
+    start = clock.t
+    lim.acquire()  # the first send leaves 10 s + 50 ms + margin after it was made
+    assert clock.t - start == pytest.approx(10.07 - 99 * 0.05, abs=1e-3)
+
+
+def test_an_unanswered_request_keeps_the_full_pad(clock: FakeClock) -> None:
+    lim = limiter(clock, max_requests=2)  # one request per window
+    lim.acquire()  # never answered (a network failure, or still out)
+    start = clock.t
+    ticket = lim.acquire()
+    assert clock.t - start == pytest.approx(10.2, abs=1e-3)
+    lim.observe({}, ticket)  # answered at once
+    start = clock.t
+    lim.acquire()
+    assert clock.t - start == pytest.approx(10.0 + 0.02, abs=1e-3)
