@@ -50,6 +50,7 @@ class LockWriter:
         self._written = 0  # changes that a completed save included (at least)
         self._error: BaseException | None = None
         self._closed = False
+        self._ended = False  # the thread has returned: nothing more will be written
         self._thread: threading.Thread | None = None
         #: How many saves were made (coalescing makes it at most one per change).
         self.saves = 0
@@ -68,6 +69,8 @@ class LockWriter:
             target = self._wanted
             self._start()
             while self._written < target and self._error is None:
+                if self._ended or (self._closed and self._thread is None):
+                    raise RuntimeError("the lock writer was closed before these changes")
                 self._cond.wait()
             if self._error is not None:
                 raise self._error
@@ -100,14 +103,16 @@ class LockWriter:
                 while self._written >= self._wanted and not self._closed:
                     self._cond.wait()
                 if self._written >= self._wanted:
-                    return  # closed, nothing left to write
+                    self._ended = True  # closed, nothing left to write
+                    self._cond.notify_all()
+                    return
                 target = self._wanted
             try:
                 # Taken after reading ``target``: it holds every change announced up to it.
                 self._save(self._snapshot())
             except BaseException as exc:  # reported through flush(); the thread must end cleanly
                 with self._cond:
-                    self._error = exc
+                    self._error, self._ended = exc, True
                     self._cond.notify_all()
                 if self._on_error is not None:
                     self._on_error(exc)

@@ -157,3 +157,14 @@ def test_an_apply_with_a_slow_save_keeps_its_requests_in_flight(tmp_path: Path) 
         final[f"c_{i:03d}"].updated_at == remote[f"c_{i:03d}"]["updatedAt"] for i in range(40)
     )
     assert all(remote[f"c_{i:03d}"]["label"].endswith(" v2") for i in range(40))
+
+
+def test_a_change_after_close_is_a_clear_error_not_a_hang() -> None:
+    saved: list[Lock] = []
+    writer = LockWriter(saved.append, Lock)
+    writer.changed()
+    writer.close()
+    assert len(saved) == 1  # close wrote what was announced
+    writer.changed()
+    with pytest.raises(RuntimeError, match="closed"):
+        writer.flush()
