@@ -34,6 +34,7 @@ from hubprops.errors import ConfigError, DestructiveChangeBlocked
 from hubprops.lock.file import DEFAULT_LOCK_PATH, Lock, load_lock
 from hubprops.models import Definitions
 from hubprops.plan.file import encode, write_plan
+from hubprops.plan.origin import recorded_path
 from hubprops.plan.signing import key_from
 from hubprops.plan.types import Plan, PlanOptions
 from hubprops.render.blocked import render_blocked
@@ -99,6 +100,8 @@ def plan(
         for warning in loaded.warnings:
             echo_err(str(warning))
         made = _make_plan(loaded.definitions, lock, options, remote, impact=not no_impact)
+        # where the definitions were: `apply PLAN` holds the plan to them (hubprops.plan.origin)
+        made = made.model_copy(update={"definitions": recorded_path(directory, os.getcwd())})
         if out:
             _save(out, made)
     except DestructiveChangeBlocked as exc:

@@ -137,12 +137,14 @@ def plan(
 
 
 def definitions_digest(definitions: Definitions) -> str:
-    """Digest of every normalized definition, by object type, kind and name."""
+    """Digest of every normalized definition, by object type, kind and name, and of the
+    renames (only where an object type has some, so that other digests keep their value)."""
     return digest(
         {
             t: {
                 "groups": {g.name: normalize_definition(g) for g in o.groups},
                 "properties": {p.name: normalize_definition(p) for p in o.properties},
+                **({"renames": [[r.from_, r.to] for r in o.renames]} if o.renames else {}),
             }
             for t, o in definitions.objects.items()
         }
