@@ -34,7 +34,6 @@ from hubprops.errors import ConfigError, DestructiveChangeBlocked
 from hubprops.lock.file import DEFAULT_LOCK_PATH, Lock, load_lock
 from hubprops.models import Definitions
 from hubprops.plan.file import encode, write_plan
-from hubprops.plan.origin import recorded_path
 from hubprops.plan.signing import key_from
 from hubprops.plan.types import Plan, PlanOptions
 from hubprops.render.blocked import render_blocked
@@ -100,8 +99,7 @@ def plan(
         for warning in loaded.warnings:
             echo_err(str(warning))
         made = _make_plan(loaded.definitions, lock, options, remote, impact=not no_impact)
-        # where the definitions were: `apply PLAN` holds the plan to them (hubprops.plan.origin)
-        made = made.model_copy(update={"definitions": recorded_path(directory, os.getcwd())})
+        made = _recording_definitions(made, directory)
         if out:
             _save(out, made)
     except DestructiveChangeBlocked as exc:
@@ -148,6 +146,13 @@ def _make_plan(
             impact=impact,
             estimate=True,
         )
+
+
+def _recording_definitions(made: Plan, directory: str) -> Plan:
+    """``made`` saying where its definitions were: `apply PLAN` holds the plan to them."""
+    from hubprops.plan.origin import recorded_path
+
+    return made.model_copy(update={"definitions": recorded_path(directory, os.getcwd())})
 
 
 def _save(out: str, made: Plan) -> None:

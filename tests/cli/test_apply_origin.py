@@ -179,3 +179,31 @@ def test_with_a_plan_key_a_plan_made_without_its_folder_is_still_checked_by_sign
     shutil.rmtree(tmp_path / "definitions")
     result = refused(sb, url)
     assert "signature does not match" in result.output
+
+
+def test_object_filtered_and_prune_plans_still_apply(sb: Sandbox, url: str) -> None:
+    write_definitions(Path("definitions"), "leads", [prop("lead_x", "ops")], [GROUP])
+    write_definitions(
+        Path("definitions"), "contacts", [prop("alpha", "ops"), prop("beta", "ops")], [GROUP]
+    )
+    data = make_plan(url, "--object", "contacts")
+    assert {c["objectType"] for c in data["changes"]} == {"contacts"}
+    applied = hubprops(url, "apply", "plan.json")
+    assert applied.exit_code == 0, applied.output
+    assert label_of(sb, "beta") == "Beta"
+
+    write_definitions(Path("definitions"), "contacts", [prop("alpha", "ops")], [GROUP])
+    data = make_plan(url, "--object", "contacts", "--prune", "--allow-destructive")
+    assert [(c["action"], c["name"]) for c in data["changes"]] == [("archive", "beta")]
+    applied = hubprops(url, "apply", "plan.json")
+    assert applied.exit_code == 0, applied.output
+    assert label_of(sb, "beta") is None and label_of(sb, "alpha") == "Alpha"
+
+
+def test_a_group_create_no_definition_names_is_refused(sb: Sandbox, url: str) -> None:
+    def add_group(data: dict[str, Any]) -> None:
+        group = next(c for c in data["changes"] if c["kind"] == "group")
+        data["changes"].insert(0, json.loads(json.dumps(group).replace('"ops"', '"fz_grp"')))
+
+    save_edited(make_plan(url), add_group)
+    assert "create group contacts.fz_grp: no definition names this group" in refused(sb, url).output
