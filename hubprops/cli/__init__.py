@@ -21,6 +21,13 @@ from hubprops import __version__
 from hubprops.cli._argv import nearest, prepare_args
 from hubprops.cli._term import LOG_ENV, configure_logging, set_no_color
 
+# httpx imports its own command-line client on import (rich, pygments and click's extras: about
+# 60 ms of every hubprops command) unless that import fails, in which case it defines a stub.
+# hubprops never runs httpx's CLI, so this process skips it; a program that imported httpx
+# before hubprops.cli keeps what it has.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
 #: Exit code of a usage error (unknown option, bad value): DESIGN.md's "1 error".
 EXIT_USAGE = 1
 

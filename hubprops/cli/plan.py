@@ -25,6 +25,7 @@ from hubprops.cli._common import (
     error_boundary,
     lock_option,
     open_client,
+    parse_cache,
     remote_options,
 )
 from hubprops.cli._term import use_color
@@ -92,7 +93,7 @@ def plan(
     options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
     try:
         # Load once: the lint gate and the plan share the definitions and the lock.
-        loaded = load_definitions(directory)
+        loaded = load_definitions(directory, cache=parse_cache())
         lock = load_lock(lock_path)
         if not no_lint:
             lint_gate(directory, lock_path, definitions=loaded.definitions, lock=lock)

@@ -208,6 +208,8 @@ class ObjectPlanner:
         """A problem for each field the plan's API version no longer has (2026-09 dropped the
         display hints and currency fields): HubSpot would refuse every body sending it."""
         removed = REMOVED_PROPERTY_FIELDS.get(self.api_version or "", ())
+        if not removed:
+            return
         fields = p.managed_fields()
         for field in (f for f in removed if fields.get(f) is not None):
             self.problem(
