@@ -26,6 +26,7 @@ from hubprops.cli._common import (
     error_boundary,
     lock_option,
     open_client,
+    parse_cache,
     remote_options,
 )
 from hubprops.lock.file import load_lock, save_lock
@@ -130,7 +131,8 @@ def _hold_to_definitions(plan: Plan) -> None:
     configured = _settings(definitions=None).definitions
     for where in dict.fromkeys(w for w in (plan.definitions, configured) if w):
         if _exists(where):
-            check_definitions(plan, load_definitions(where).definitions, where)
+            loaded = load_definitions(where, cache=parse_cache())
+            check_definitions(plan, loaded.definitions, where)
             return
 
 
