@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from typing import Any
 
 import click
 
@@ -34,7 +35,7 @@ from hubprops.definitions.loader import load_definitions
 from hubprops.errors import ConfigError, DestructiveChangeBlocked
 from hubprops.lock.file import DEFAULT_LOCK_PATH, Lock, load_lock
 from hubprops.models import Definitions
-from hubprops.plan.file import encode, write_plan
+from hubprops.plan.file import encode, write_encoded
 from hubprops.plan.signing import key_from
 from hubprops.plan.types import Plan, PlanOptions
 from hubprops.render.blocked import render_blocked
@@ -101,8 +102,9 @@ def plan(
             echo_err(str(warning))
         made = _make_plan(loaded.definitions, lock, options, remote, impact=not no_impact)
         made = _recording_definitions(made, directory)
+        data = encode(made, key=key_from(os.environ))  # once: saved and shown
         if out:
-            _save(out, made)
+            _save(out, data)
     except DestructiveChangeBlocked as exc:
         if not isinstance(exc.plan, Plan):
             raise
@@ -110,7 +112,7 @@ def plan(
         echo_out(render_blocked(encode(exc.plan), exc.reasons, fmt, color=use_color(sys.stdout)))
         echo_err(f"error: {exc}" + (f"\nThe plan was not saved to {out}." if out else ""))
         return EXIT_ERROR
-    echo_out(render_plan(encode(made), fmt, color=use_color(sys.stdout)))
+    echo_out(render_plan(data, fmt, color=use_color(sys.stdout)))
     if out:
         hint = _apply_hint(out, lock_path, remote)
         echo_err(f"Saved the plan to {out}. To apply exactly this plan: {hint}")
@@ -156,8 +158,8 @@ def _recording_definitions(made: Plan, directory: str) -> Plan:
     return made.model_copy(update={"definitions": recorded_path(directory, os.getcwd())})
 
 
-def _save(out: str, made: Plan) -> None:
+def _save(out: str, data: dict[str, Any]) -> None:
     try:
-        write_plan(out, made, key=key_from(os.environ))
+        write_encoded(out, data)
     except OSError as exc:
         raise ConfigError(f"cannot write the plan to {out}: {exc.strerror or exc}") from exc

@@ -140,7 +140,12 @@ def _validate_schema(data: dict[str, Any], source: str) -> None:
 
 def write_plan(path: str | os.PathLike[str], plan: Plan, *, key: bytes | None = None) -> None:
     """Write ``encode(plan, key=key)`` atomically as pretty, key-sorted JSON."""
-    atomic_write(path, dumps_pretty(encode(plan, key=key)))
+    write_encoded(path, encode(plan, key=key))
+
+
+def write_encoded(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
+    """Write a plan already encoded (``encode``) atomically as pretty, key-sorted JSON."""
+    atomic_write(path, dumps_pretty(data))
 
 
 def read_plan(path: str | os.PathLike[str], *, key: bytes | None = None) -> Plan:

@@ -27,7 +27,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hubprops.definitions.pull import property_definition
 from hubprops.errors import PlanFileError
 from hubprops.models import (
     Definitions,
@@ -37,6 +36,7 @@ from hubprops.models import (
 )
 from hubprops.normalize import digest, normalize_definition
 from hubprops.plan.planner import definitions_digest
+from hubprops.plan.renames import property_definition
 from hubprops.plan.types import Action, Change, InSync, Kind, Plan
 
 __all__ = ["check_definitions", "definitions_problems", "recorded_path"]

@@ -74,7 +74,7 @@ def split_renames(defs: ObjectDefinitions, remote: RemoteObject) -> RenameSplit:
             )
             continue
         target = defined or PropertyDef.model_validate(
-            {**_property_definition(old_remote), "name": new}
+            {**property_definition(old_remote), "name": new}
         )
         if new_remote is not None and new_remote.get("type") != (target.type or old_remote["type"]):
             split.problems.append(
@@ -129,9 +129,9 @@ def plan_object(planner: ObjectPlanner, defs: ObjectDefinitions, remote: RemoteO
     planner.problems.extend(split.problems)
 
 
-def _property_definition(remote: Mapping[str, Any]) -> dict[str, Any]:
+def property_definition(remote: Mapping[str, Any]) -> dict[str, Any]:
     """``pull``'s definition of a HubSpot property (imported here: ``pull`` brings ruamel.yaml,
     which a plan without renames does not need)."""
-    from hubprops.definitions.pull import property_definition
+    from hubprops.definitions import pull
 
-    return property_definition(remote)
+    return pull.property_definition(remote)
