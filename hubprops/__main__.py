@@ -1,5 +1,5 @@
 """``python -m hubprops``: the same as the ``hubprops`` command."""
 
-from hubprops.cli import main
+from hubprops.cli import run
 
-main()
+run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 
 import pytest
 
@@ -17,6 +18,10 @@ def pytest_configure(config: pytest.Config) -> None:
     disposition a terminal user has."""
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    # The parse cache of every command (and of the processes tests start) lives in this run's
+    # temporary folder, never in the user's ~/.cache; tests that check the cache set their own.
+    if "HUBPROPS_CACHE_DIR" not in os.environ:
+        os.environ["HUBPROPS_CACHE_DIR"] = tempfile.mkdtemp(prefix="hubprops-test-cache-")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

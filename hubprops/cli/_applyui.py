@@ -24,6 +24,7 @@ from hubprops.cli._common import (
     EXIT_OK,
     RemoteOptions,
     echo_err,
+    parse_cache,
 )
 from hubprops.cli._term import use_color
 from hubprops.errors import ConfigError
@@ -190,7 +191,7 @@ def fresh_plan(
     from hubprops.plan.remote import plan_against
     from hubprops.render.plan import render_plan_text
 
-    loaded = load_definitions(directory or DEFAULT_DEFINITIONS)
+    loaded = load_definitions(directory or DEFAULT_DEFINITIONS, cache=parse_cache())
     for warning in loaded.warnings:
         echo_err(str(warning))
     plan = plan_against(

@@ -22,6 +22,7 @@ from hubprops.errors import ConfigError, DefinitionError, HubpropsError
 from hubprops.rules import API_VERSIONS, DEFAULT_API_VERSION
 
 if TYPE_CHECKING:
+    from hubprops.definitions.cache import ParseCache
     from hubprops.hubspot import HubSpotClient
 
 EXIT_OK = 0
@@ -32,6 +33,7 @@ EXIT_INTERRUPTED = 130
 TOKEN_ENV = DEFAULT_TOKEN_ENV
 API_BASE_ENV = "HUBPROPS_API_BASE"
 API_VERSION_ENV = "HUBPROPS_API_VERSION"
+CACHE_ENV = "HUBPROPS_CACHE_DIR"
 SANDBOX_STATE = ".hubprops/sandbox.json"
 #: Same as hubprops.definitions.loader.DEFAULT_DIRECTORY; kept here so that light commands (status)
 #: do not import the definitions loader and jsonschema.
@@ -296,6 +298,22 @@ def definitions_option(
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def parse_cache() -> ParseCache | None:
+    """The cache of parsed definitions files: ``$HUBPROPS_CACHE_DIR`` (``off`` turns it off),
+    else ``$XDG_CACHE_HOME/hubprops``, else ``~/.cache/hubprops``."""
+    from hubprops.definitions.cache import ParseCache
+
+    chosen = os.environ.get(CACHE_ENV, "").strip()
+    if chosen.lower() in ("off", "0", "false", "no"):
+        return None
+    if not chosen:
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.join(
+            os.path.expanduser("~"), ".cache"
+        )
+        chosen = os.path.join(base, "hubprops")
+    return ParseCache(chosen)
 
 
 @contextmanager

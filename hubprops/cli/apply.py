@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import click
 
@@ -19,16 +20,18 @@ from hubprops.cli._applyui import (
 )
 from hubprops.cli._common import (
     RemoteOptions,
+    _settings,
     definitions_option,
     echo_err,
     error_boundary,
     lock_option,
     open_client,
+    parse_cache,
     remote_options,
 )
 from hubprops.lock.file import load_lock, save_lock
 from hubprops.lock.guard import acquire
-from hubprops.plan.types import PlanOptions
+from hubprops.plan.types import Plan, PlanOptions
 
 
 @click.command()
@@ -75,11 +78,18 @@ def apply(
 ) -> int:
     """Apply a saved PLAN exactly (refusing a stale, edited or other-portal plan), or, without
     PLAN, plan the definitions, show the plan, ask, and apply. Updates the lock after every
-    step; Ctrl-C stops after the requests in flight."""
+    step; Ctrl-C stops after the requests in flight.
+
+    With PLAN, when the definitions folder it was made from is here, a plan whose definitions
+    changed since is refused as stale, and one that does not match them (edited) is refused.
+    Without that folder (CI applying a downloaded plan), set HUBPROPS_PLAN_KEY to refuse
+    unsigned or edited plans (docs/ci.md)."""
     shaping = {"-d/--dir": directory, "--object": objects, "--prune": prune}
     check_arguments(plan_file, auto_approve, {**shaping, "--allow-destructive": allow_destructive})
     cancel = threading.Event()
     saved = saved_plan(plan_file, remote) if plan_file is not None else None
+    if saved is not None:  # before any request: the plan must be what its definitions say
+        _hold_to_definitions(saved)
     if plan_file is not None and saved is not None:  # apply speaks the plan's API version
         remote = plan_version(plan_file, saved, remote)
     with acquire(lock_path), open_client(remote, cancel=cancel) as client:
@@ -108,3 +118,26 @@ def apply(
                 portal_id=portal,
             )
     return report(result, fmt)
+
+
+def _hold_to_definitions(plan: Plan) -> None:
+    """Check a saved plan against the definitions it was made from (``hubprops.plan.origin``):
+    at the folder it records, else at the configured one (so that deleting or redirecting the
+    field does not skip the check). Neither there (a CI job with no checkout): nothing to
+    check; ``HUBPROPS_PLAN_KEY`` signing is the defence then."""
+    from hubprops.definitions.loader import load_definitions
+    from hubprops.plan.origin import check_definitions
+
+    configured = _settings(definitions=None).definitions
+    for where in dict.fromkeys(w for w in (plan.definitions, configured) if w):
+        if _exists(where):
+            loaded = load_definitions(where, cache=parse_cache())
+            check_definitions(plan, loaded.definitions, where)
+            return
+
+
+def _exists(path: str) -> bool:
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):  # a NUL byte, a name too long: the plan's path is not there
+        return False

@@ -16,6 +16,7 @@ from hubprops.cli._common import (
     error_boundary,
     lock_option,
     open_client,
+    parse_cache,
     remote_options,
 )
 from hubprops.errors import ConfigError, DefinitionError
@@ -62,7 +63,7 @@ def _definitions(directory: str) -> Definitions | None:
     from hubprops.definitions.loader import load_definitions
 
     try:
-        return load_definitions(directory).definitions
+        return load_definitions(directory, cache=parse_cache()).definitions
     except DefinitionError as exc:
         echo_err(f"note: definitions not used ({exc}); fields are named where the lock allows")
         return None

@@ -21,6 +21,7 @@ from hubprops.cli._common import (
     echo_out,
     error_boundary,
     lock_option,
+    parse_cache,
     project_config,
 )
 from hubprops.definitions.lint import LintReport, LintSettings, lint_settings
@@ -61,14 +62,16 @@ def _run(
 ) -> LintReport:
     lock = load_lock(lock_path)
     if not files:
-        return run_lint(load_definitions(directory).definitions, settings, lock)
-    loaded = load_definitions(directory).definitions
+        return run_lint(
+            load_definitions(directory, cache=parse_cache()).definitions, settings, lock
+        )
+    loaded = load_definitions(directory, cache=parse_cache()).definitions
     wanted = {display_path(Path(f)) for f in files}
     report = run_lint(loaded, settings, lock)
     findings = [f for f in report.findings if f.file in wanted]
     suppressed = [f for f in report.suppressed if f.file in wanted]
     for outside in sorted(wanted - set(loaded.files)):
-        alone = run_lint(load_definitions(outside).definitions, settings, lock)
+        alone = run_lint(load_definitions(outside, cache=parse_cache()).definitions, settings, lock)
         findings += alone.findings
         suppressed += alone.suppressed
     return LintReport(tuple(findings), tuple(suppressed), tuple(sorted(wanted)))
@@ -92,7 +95,9 @@ def lint_gate(
     the caller has them loaded already, spare loading them a second time."""
     settings = lint_settings(project_config())
     report = run_lint(
-        definitions if definitions is not None else load_definitions(directory).definitions,
+        definitions
+        if definitions is not None
+        else load_definitions(directory, cache=parse_cache()).definitions,
         settings,
         lock if lock is not None else load_lock(lock_path),
         only_errors=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from typing import Any
 
 import click
 
@@ -25,6 +26,7 @@ from hubprops.cli._common import (
     error_boundary,
     lock_option,
     open_client,
+    parse_cache,
     remote_options,
 )
 from hubprops.cli._term import use_color
@@ -33,7 +35,7 @@ from hubprops.definitions.loader import load_definitions
 from hubprops.errors import ConfigError, DestructiveChangeBlocked
 from hubprops.lock.file import DEFAULT_LOCK_PATH, Lock, load_lock
 from hubprops.models import Definitions
-from hubprops.plan.file import encode, write_plan
+from hubprops.plan.file import encode, write_encoded
 from hubprops.plan.signing import key_from
 from hubprops.plan.types import Plan, PlanOptions
 from hubprops.render.blocked import render_blocked
@@ -92,15 +94,17 @@ def plan(
     options = PlanOptions(objects=objects, prune=prune, allow_destructive=allow_destructive)
     try:
         # Load once: the lint gate and the plan share the definitions and the lock.
-        loaded = load_definitions(directory)
+        loaded = load_definitions(directory, cache=parse_cache())
         lock = load_lock(lock_path)
         if not no_lint:
             lint_gate(directory, lock_path, definitions=loaded.definitions, lock=lock)
         for warning in loaded.warnings:
             echo_err(str(warning))
         made = _make_plan(loaded.definitions, lock, options, remote, impact=not no_impact)
+        made = _recording_definitions(made, directory)
+        data = encode(made, key=key_from(os.environ))  # once: saved and shown
         if out:
-            _save(out, made)
+            _save(out, data)
     except DestructiveChangeBlocked as exc:
         if not isinstance(exc.plan, Plan):
             raise
@@ -108,7 +112,7 @@ def plan(
         echo_out(render_blocked(encode(exc.plan), exc.reasons, fmt, color=use_color(sys.stdout)))
         echo_err(f"error: {exc}" + (f"\nThe plan was not saved to {out}." if out else ""))
         return EXIT_ERROR
-    echo_out(render_plan(encode(made), fmt, color=use_color(sys.stdout)))
+    echo_out(render_plan(data, fmt, color=use_color(sys.stdout)))
     if out:
         hint = _apply_hint(out, lock_path, remote)
         echo_err(f"Saved the plan to {out}. To apply exactly this plan: {hint}")
@@ -147,8 +151,15 @@ def _make_plan(
         )
 
 
-def _save(out: str, made: Plan) -> None:
+def _recording_definitions(made: Plan, directory: str) -> Plan:
+    """``made`` saying where its definitions were: `apply PLAN` holds the plan to them."""
+    from hubprops.plan.origin import recorded_path
+
+    return made.model_copy(update={"definitions": recorded_path(directory, os.getcwd())})
+
+
+def _save(out: str, data: dict[str, Any]) -> None:
     try:
-        write_plan(out, made, key=key_from(os.environ))
+        write_encoded(out, data)
     except OSError as exc:
         raise ConfigError(f"cannot write the plan to {out}: {exc.strerror or exc}") from exc

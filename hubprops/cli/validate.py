@@ -21,6 +21,7 @@ from hubprops.cli._common import (
     EXIT_ERROR,
     EXIT_OK,
     error_boundary,
+    parse_cache,
     project_config,
     silence_stdout,
 )
@@ -60,7 +61,7 @@ def validate(files: tuple[str, ...], directories: tuple[str, ...], output_format
     shown = ", ".join(_shown(p) for p in paths)
     verb = "is" if len(paths) == 1 else "are"
     try:
-        loaded = load_definitions_from(paths)
+        loaded = load_definitions_from(paths, cache=parse_cache())
     except DefinitionError as exc:
         errors = sum(1 for d in exc.diagnostics if d.severity == "error")
         summary = f"{shown} {verb} invalid: {errors} error(s)"

@@ -23,9 +23,11 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from hubprops.definitions import legacy
+from hubprops.definitions.cache import CachedFile, Check, ParseCache
 from hubprops.definitions.positions import (
     DocumentSyntaxError,
     JsonPath,
+    ParsedDocument,
     Position,
     format_path,
     locate,
@@ -172,17 +174,21 @@ def validate_document(
     return schema_diagnostics(data, file=file, positions=positions)
 
 
-def load_definitions(directory: str | Path = DEFAULT_DIRECTORY) -> LoadedDefinitions:
+def load_definitions(
+    directory: str | Path = DEFAULT_DIRECTORY, *, cache: ParseCache | None = None
+) -> LoadedDefinitions:
     """Load, validate and gather every definitions file under ``directory``.
 
     Raises DefinitionError carrying every error and warning of every file when any error exists.
     Definitions are keyed by canonical object type (``0-1`` and ``contacts`` are one); each
     PropertyDef/GroupDef carries its ``source`` (file and line) and only the fields its file sets.
     """
-    return load_definitions_from([directory])
+    return load_definitions_from([directory], cache=cache)
 
 
-def load_definitions_from(paths: Sequence[str | Path]) -> LoadedDefinitions:
+def load_definitions_from(
+    paths: Sequence[str | Path], *, cache: ParseCache | None = None
+) -> LoadedDefinitions:
     """``load_definitions`` over several folders and files (``validate -d A -d B FILE...``),
     each file loaded once. A folder that does not exist or holds no definitions is an error;
     every path is checked before raising, so all such problems are reported together."""
@@ -201,7 +207,7 @@ def load_definitions_from(paths: Sequence[str | Path]) -> LoadedDefinitions:
     documents: list[SourceDocument] = []
     diagnostics: list[Diagnostic] = []
     for path in files:
-        doc, problems = _read_document(path)
+        doc, problems = _read_document(path, cache)
         diagnostics.extend(problems)
         if doc is not None:
             documents.append(doc)
@@ -222,26 +228,39 @@ def _raise_on_errors(diagnostics: list[Diagnostic]) -> None:
         raise DefinitionError(_sorted(diagnostics))
 
 
-def _read_document(path: Path) -> tuple[SourceDocument | None, list[Diagnostic]]:
+def _read_document(
+    path: Path, cache: ParseCache | None = None
+) -> tuple[SourceDocument | None, list[Diagnostic]]:
     file = display_path(path)
     try:
         raw = read_regular(path)
     except OSError as exc:
         return None, [Diagnostic(file, 0, 0, "", f"cannot read file: {exc.strerror or exc}")]
-    try:
-        # utf-8-sig: a byte order mark (Windows editors write one) is read, not an error.
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [_not_utf8(file, raw, exc)]
-    try:
-        parsed = parse_document(text, json_syntax=path.suffix.lower() == ".json")
-    except DocumentSyntaxError as exc:
-        return None, [Diagnostic(file, exc.line, exc.column, "", exc.message)]
+    json_syntax = path.suffix.lower() == ".json"
+    key = cache.key(raw, "json" if json_syntax else "yaml") if cache is not None else ""
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None:
+        parsed, checks = hit.parsed, hit.checks
+    else:
+        try:
+            # utf-8-sig: a byte order mark (Windows editors write one) is read, not an error.
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return None, [_not_utf8(file, raw, exc)]
+        try:
+            parsed = parse_document(text, json_syntax=json_syntax)
+        except DocumentSyntaxError as exc:
+            return None, [Diagnostic(file, exc.line, exc.column, "", exc.message)]
+        checks = None
     if parsed.data is None:
         message = "file is empty: a definitions file needs at least objectType"
         return None, [Diagnostic(file, 1, 1, "", message)]
     if legacy.is_legacy(path, parsed.data):  # the original service's contact.json / lead.json
-        parsed = legacy.as_native(path, parsed)
+        parsed, checks = legacy.as_native(path, parsed), None
+    elif checks is None:
+        checks = file_checks(parsed)
+        if cache is not None:
+            cache.put(key, CachedFile(parsed, checks))
     problems = [
         Diagnostic(
             file,
@@ -253,12 +272,23 @@ def _read_document(path: Path) -> tuple[SourceDocument | None, list[Diagnostic]]
         )
         for dup in parsed.duplicate_keys
     ]
-    problems.extend(schema_diagnostics(parsed.data, file=file, positions=parsed.positions))
-    problems.extend(
-        Diagnostic(file, *locate(parsed.positions, where), format_path(where), message)
+    if checks is None:  # a legacy file: checked in its native form, never cached
+        checks = file_checks(parsed)
+    problems.extend(Diagnostic(file, *check) for check in checks)
+    return SourceDocument(file, parsed.data, parsed.positions), problems
+
+
+def file_checks(parsed: ParsedDocument) -> tuple[Check, ...]:
+    """The schema's and the text checks' problems of one parsed document, without its file."""
+    found = [
+        (d.line, d.column, d.path, d.message, d.severity)
+        for d in schema_diagnostics(parsed.data, file="", positions=parsed.positions)
+    ]
+    found.extend(
+        (*locate(parsed.positions, where), format_path(where), message, "error")
         for where, message in _text_problems(parsed.data, ())
     )
-    return SourceDocument(file, parsed.data, parsed.positions), problems
+    return tuple(found)
 
 
 #: Fields whose value is an identifier checked by a schema ``pattern``. JSON Schema's patterns

@@ -2,8 +2,9 @@
 the PropertyCreate body of a definition (HubSpot's field rules are in ``hubprops.rules``).
 
 ``diff_keys`` is the whole differ: after normalization, two dicts keyed by name give added,
-removed, modified and unchanged names in sorted order. ``field_diffs`` runs deepdiff only on the
-modified ones, to say which fields (and which options) differ. ``destructive_reasons`` decides,
+removed, modified and unchanged names in sorted order. ``field_diffs`` says which fields of a
+modified one differ: scalar fields by comparison, options (and any other nested field) with
+deepdiff, which names each option added, removed or changed. ``destructive_reasons`` decides,
 in one place, whether a change may lose data, and says why in words a reviewer understands.
 """
 
@@ -79,11 +80,46 @@ def field_diffs(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[Fi
     ``options[<value>].<key>`` changed) plus ``options order`` when the options both sides have
     are listed in another order.
     """
-    from deepdiff import DeepDiff  # imported here: only modified items pay for it
-
-    tree = DeepDiff(_view(before), _view(after), view="tree", **_deepdiff_options())
-    b_opts, a_opts = _options_by_value(before), _options_by_value(after)
     found: dict[str, FieldDiff] = {}
+    nested: list[str] = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict | list) or isinstance(new, dict | list):
+            if (key in before) != (key in after) or old != new:
+                nested.append(key)
+        elif (key in before) != (key in after) or type(old) is not type(new) or old != new:
+            found[key] = FieldDiff(field=key, before=old, after=new)  # what deepdiff would say
+    b_opts, a_opts = _options_by_value(before), _options_by_value(after)
+    if nested:
+        _nested_diffs(before, after, nested, b_opts, a_opts, found)
+    if b_opts and a_opts:
+        old_order = [v for v in b_opts if v in a_opts]
+        new_order = [v for v in a_opts if v in b_opts]
+        if old_order != new_order:
+            found[ORDER_FIELD] = FieldDiff(field=ORDER_FIELD, before=old_order, after=new_order)
+    return tuple(found[k] for k in sorted(found, key=field_order))
+
+
+def _nested_diffs(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    fields: list[str],
+    b_opts: Mapping[str, Any],
+    a_opts: Mapping[str, Any],
+    found: dict[str, FieldDiff],
+) -> None:
+    """deepdiff over the fields holding a list or a mapping (options): which options were
+    added or removed, and which of their keys changed. Imported here: a plan whose changes
+    touch scalar fields only (a label, a description) never pays for importing it."""
+    from deepdiff import DeepDiff
+
+    b_view, a_view = _view(before), _view(after)
+    tree = DeepDiff(
+        {k: b_view[k] for k in fields if k in b_view},
+        {k: a_view[k] for k in fields if k in a_view},
+        view="tree",
+        **_deepdiff_options(),
+    )
     for items in tree.values():
         for item in items:
             path = item.path(output_format="list")
@@ -106,12 +142,6 @@ def field_diffs(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[Fi
                     )
             else:
                 found[top] = FieldDiff(field=top, before=before.get(top), after=after.get(top))
-    if b_opts and a_opts:
-        old = [v for v in b_opts if v in a_opts]
-        new = [v for v in a_opts if v in b_opts]
-        if old != new:
-            found[ORDER_FIELD] = FieldDiff(field=ORDER_FIELD, before=old, after=new)
-    return tuple(found[k] for k in sorted(found, key=field_order))
 
 
 def destructive_reasons(

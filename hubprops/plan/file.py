@@ -1,7 +1,9 @@
 """The plan file: a versioned, checksummed JSON form of a Plan, and the checks apply makes.
 
 Layout (``schemas/plan.schema.json``): ``format_version``, ``hubprops_version``, ``created_at``,
-``portal_id``, ``api_base`` (never the token), ``options``, ``definitions_digest``, ``summary``
+``portal_id``, ``api_base`` (never the token), ``options``, ``definitions_digest``,
+``definitions`` (where they were: apply checks the plan against them, ``hubprops.plan.origin``;
+absent in older plans), ``summary``
 {create, update, archive}, ``changes`` (each {action, kind, objectType, name, destructive,
 before, after, diffs, payload, reasons, before_digest, after_digest}), ``kept``, ``unchanged``,
 ``in_sync`` (unchanged items apply records in the lock) and ``checksum``: sha256 over the
@@ -62,6 +64,7 @@ def encode(plan: Plan, *, key: bytes | None = None) -> dict[str, Any]:
         **({"api_version": plan.api_version} if plan.api_version else {}),
         "options": plan.options.model_dump(mode="json"),
         "definitions_digest": plan.definitions_digest,
+        **({"definitions": plan.definitions} if plan.definitions is not None else {}),
         "summary": plan.summary,
         "changes": [_encode_change(c) for c in plan.changes],
         "kept": [k.model_dump(mode="json", by_alias=True) for k in plan.kept],
@@ -137,7 +140,12 @@ def _validate_schema(data: dict[str, Any], source: str) -> None:
 
 def write_plan(path: str | os.PathLike[str], plan: Plan, *, key: bytes | None = None) -> None:
     """Write ``encode(plan, key=key)`` atomically as pretty, key-sorted JSON."""
-    atomic_write(path, dumps_pretty(encode(plan, key=key)))
+    write_encoded(path, encode(plan, key=key))
+
+
+def write_encoded(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
+    """Write a plan already encoded (``encode``) atomically as pretty, key-sorted JSON."""
+    atomic_write(path, dumps_pretty(data))
 
 
 def read_plan(path: str | os.PathLike[str], *, key: bytes | None = None) -> Plan:

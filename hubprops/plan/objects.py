@@ -69,8 +69,20 @@ class ObjectPlanner:
         self.kept: list[KeptItem] = []
         self.unchanged: dict[str, int] = {}
         self.in_sync: list[InSync] = []
+        #: id -> (definition, its normalized form): each definition is normalized once per plan
+        #: (the comparison and the definitions digest share it); the definition is kept so
+        #: that its id stays its own.
+        self._normalized: dict[int, tuple[PropertyDef | GroupDef, dict[str, Any]]] = {}
         #: (sort key: file, line, message) of every problem, reported together.
         self.problems: list[tuple[tuple[str, int, str], str]] = []
+
+    def normalized(self, definition: PropertyDef | GroupDef) -> dict[str, Any]:
+        """``normalize_definition(definition)``, computed once per plan. Callers only read it."""
+        found = self._normalized.get(id(definition))
+        if found is None:
+            found = (definition, normalize_definition(definition))
+            self._normalized[id(definition)] = found
+        return found[1]
 
     def problem(self, item: PropertyDef | GroupDef | None, message: str) -> None:
         source = item.source if item is not None else None
@@ -122,7 +134,7 @@ class ObjectPlanner:
         A property wanted last in its group (displayOrder -1) that HubSpot shows there is equal
         to it (``at_end``)."""
         fields = PROPERTY_FIELDS if kind is Kind.PROPERTY else GROUP_FIELDS
-        local = {name: normalize_definition(d) for name, d in defined.items()}
+        local = {name: self.normalized(d) for name, d in defined.items()}
         last = at_end(found, local) if kind is Kind.PROPERTY else frozenset()
         current = {n: normalize_wanted(found[n], local[n], last) for n in local if n in found}
         for name in set(recorded) - local.keys():
@@ -208,6 +220,8 @@ class ObjectPlanner:
         """A problem for each field the plan's API version no longer has (2026-09 dropped the
         display hints and currency fields): HubSpot would refuse every body sending it."""
         removed = REMOVED_PROPERTY_FIELDS.get(self.api_version or "", ())
+        if not removed:
+            return
         fields = p.managed_fields()
         for field in (f for f in removed if fields.get(f) is not None):
             self.problem(

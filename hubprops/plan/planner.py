@@ -14,7 +14,8 @@ all collected and raised as one PlanError; then destructive changes are refused 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from hubprops import __version__
 from hubprops.clock import utc_now
@@ -22,7 +23,9 @@ from hubprops.errors import DestructiveChangeBlocked, PlanError
 from hubprops.lock.file import Lock
 from hubprops.models import (
     Definitions,
+    GroupDef,
     ObjectDefinitions,
+    PropertyDef,
     RemoteState,
     canonical_object_type,
     object_type_id,
@@ -124,7 +127,7 @@ def plan(
         created_at=created_at or utc_now(),
         hubprops_version=__version__,
         options=options,
-        definitions_digest=definitions_digest(definitions),
+        definitions_digest=definitions_digest(definitions, normalize=planner.normalized),
         changes=tuple(changes),
         kept=tuple(sorted(planner.kept, key=lambda k: (k.object_type, k.kind.value, k.name))),
         unchanged=planner.unchanged,
@@ -136,13 +139,19 @@ def plan(
     return made
 
 
-def definitions_digest(definitions: Definitions) -> str:
-    """Digest of every normalized definition, by object type, kind and name."""
+def definitions_digest(
+    definitions: Definitions,
+    *,
+    normalize: Callable[[PropertyDef | GroupDef], dict[str, Any]] = normalize_definition,
+) -> str:
+    """Digest of every normalized definition, by object type, kind and name, and of the
+    renames (only where an object type has some, so that other digests keep their value)."""
     return digest(
         {
             t: {
-                "groups": {g.name: normalize_definition(g) for g in o.groups},
-                "properties": {p.name: normalize_definition(p) for p in o.properties},
+                "groups": {g.name: normalize(g) for g in o.groups},
+                "properties": {p.name: normalize(p) for p in o.properties},
+                **({"renames": [[r.from_, r.to] for r in o.renames]} if o.renames else {}),
             }
             for t, o in definitions.objects.items()
         }

@@ -14,10 +14,10 @@ Problems are located at the rename (``file:line``): a ``from`` HubSpot does not 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from hubprops.definitions.pull import property_definition
 from hubprops.models import ObjectDefinitions, PropertyDef, RemoteObject, RenameDef
 from hubprops.normalize import PROPERTY_FIELDS, digest, normalize_definition, normalize_remote
 from hubprops.normalize import remote_digest as remote_property_digest
@@ -127,3 +127,11 @@ def plan_object(planner: ObjectPlanner, defs: ObjectDefinitions, remote: RemoteO
     planner.in_sync[marks[2] :] = [i for i in planner.in_sync[marks[2] :] if not mine(i)]
     planner.changes.extend(split.changes)
     planner.problems.extend(split.problems)
+
+
+def property_definition(remote: Mapping[str, Any]) -> dict[str, Any]:
+    """``pull``'s definition of a HubSpot property (imported here: ``pull`` brings ruamel.yaml,
+    which a plan without renames does not need)."""
+    from hubprops.definitions import pull
+
+    return pull.property_definition(remote)

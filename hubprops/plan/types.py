@@ -197,6 +197,10 @@ class Plan(BaseModel):
     api_version: str | None = None
     options: PlanOptions = PlanOptions()
     definitions_digest: str = ""
+    #: Where the definitions were (``plan -d``, relative to the working directory when under
+    #: it); apply holds the plan to them when it finds them there (``hubprops.plan.origin``).
+    #: None in plans older than the field and in plans never saved (serve, apply without PLAN).
+    definitions: str | None = None
     changes: tuple[Change, ...] = ()
     kept: tuple[KeptItem, ...] = ()
     unchanged: dict[str, int] = Field(default_factory=dict)

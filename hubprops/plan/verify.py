@@ -15,7 +15,9 @@ accidents. ``verify_plan`` catches a plan whose parts disagree, whoever edited i
 
 Every problem found is reported together in one ``PlanFileError``; nothing has been written.
 Against an edited plan that is still self-consistent (a create of a property no definition
-names, say), the defence is signing (``hubprops.plan.signing``).
+names, say), the defences are the check against the definitions it was made from, when they
+are at hand (``hubprops.plan.origin``, run by ``apply PLAN`` before any request), and signing
+(``hubprops.plan.signing``) where they are not.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ TOKEN = "benchmark-token-not-secret"
 TYPES = ("contacts", "leads")
 GROUP = {"name": "bench", "label": "Benchmark"}
 REPO = Path(__file__).resolve().parents[2]
-HUBPROPS = [sys.executable, "-c", "from hubprops.cli import main; main()"]
+HUBPROPS = [sys.executable, "-c", "from hubprops.cli import run; run()"]
 COMPARED = ("label", "type", "fieldType", "groupName", "description")
 
 

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -95,3 +99,45 @@ def test_option_help_reads_correctly() -> None:
     assert "repeatable" in plan_help.split("--object")[1].split("--")[0]
     assert "markdown" in plan_help and "pull-request comment" in plan_help
     assert "no longer define" in " ".join(plan_help.split())
+
+
+def _process(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m hubprops ARGS``: the console entry, ``hubprops.cli.run``."""
+    return subprocess.run(
+        [sys.executable, "-m", "hubprops", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_console_entry_flushes_everything_and_keeps_exit_codes(tmp_path: Path) -> None:
+    """``run`` ends a one-shot command with os._exit: a long output through a pipe must still
+    arrive whole, and every exit code must survive."""
+    folder = tmp_path / "definitions"
+    folder.mkdir()
+    props = "\n".join(
+        f"  - {{name: p_{i:04d}, label: Property {i}, type: string, fieldType: text, "
+        f"groupName: contactinformation}}"
+        for i in range(900)
+    )
+    (folder / "contacts.yaml").write_text(f"objectType: contacts\nproperties:\n{props}\n")
+    shown = _process(tmp_path, "plan", "--sandbox", "--format", "json", "--detailed-exitcode")
+    assert shown.returncode == 2, shown.stderr
+    plan = json.loads(shown.stdout)  # ~0.5 MB through the pipe, complete
+    assert plan["summary"]["create"] == 900
+    (folder / "contacts.yaml").write_text("objectType: contacts\nproperties: 3\n")
+    bad = _process(tmp_path, "validate")
+    assert bad.returncode == 1 and "contacts.yaml:2:1" in bad.stdout
+    assert _process(tmp_path, "--version").returncode == 0
+
+
+def test_long_running_commands_exit_normally() -> None:
+    from hubprops.cli import _command
+
+    assert _command(["--no-color", "sandbox", "--port", "0"]) == "sandbox"
+    assert _command(["serve", "--sandbox"]) == "serve"
+    assert _command(["plan", "-d", "serve"]) == "plan"
+    assert _command(["--help"]) is None

@@ -10,7 +10,7 @@ from pathlib import Path
 def run_reader_leaves_early(cwd: Path, *args: str) -> tuple[bytes, bytes, int]:
     """Run ``hubprops ARGS`` in a subprocess whose reader takes one line of stdout and leaves
     (like ``| head -1``); return (first line, stderr, exit code)."""
-    code = "from hubprops.cli import main; main()"
+    code = "from hubprops.cli import run; run()"
     with subprocess.Popen(
         [sys.executable, "-c", code, *args],
         cwd=cwd,

@@ -211,3 +211,17 @@ def test_sends_user_agent_and_bearer_token() -> None:
     assert captured[0].headers["user-agent"] == USER_AGENT
     assert USER_AGENT.startswith("hubprops/") and USER_AGENT.endswith(" (+python-httpx)")
     assert captured[0].headers["authorization"] == f"Bearer {TEST_TOKEN}"
+
+
+def test_https_verifies_certificates_and_plain_http_skips_tls_setup() -> None:
+    """A plain-http base (the sandbox) never loads the CA bundle; an https one always
+    verifies the certificate and the host name."""
+    import ssl
+
+    with HubSpotClient("https://api.hubapi.com", TEST_TOKEN) as secure:
+        context = secure._req.http._transport._pool._ssl_context  # type: ignore[attr-defined]
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    with HubSpotClient("http://127.0.0.1:9", TEST_TOKEN) as plain:
+        context = plain._req.http._transport._pool._ssl_context  # type: ignore[attr-defined]
+        assert context.verify_mode == ssl.CERT_NONE
+        assert plain._req.http.follow_redirects is False

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-HUBPROPS = [sys.executable, "-c", "from hubprops.cli import main; main()"]
+HUBPROPS = [sys.executable, "-c", "from hubprops.cli import run; run()"]
 TOKEN = "reliability-test-token"
 
 

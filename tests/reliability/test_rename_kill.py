@@ -25,7 +25,7 @@ from tests.apply.test_rename import RecordingSandbox, make_plan, values
 
 pytestmark = pytest.mark.slow
 
-HUBPROPS = [sys.executable, "-c", "from hubprops.cli import main; main()"]
+HUBPROPS = [sys.executable, "-c", "from hubprops.cli import run; run()"]
 KILLS = 5
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from hubprops.sandbox import Sandbox
 from tests.server.helpers import BASE, REPO, auth, served
 
-HUBPROPS = [sys.executable, "-c", "from hubprops.cli import main; main()"]
+HUBPROPS = [sys.executable, "-c", "from hubprops.cli import run; run()"]
 
 
 def _env() -> dict[str, str]:
