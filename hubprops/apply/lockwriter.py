@@ -24,8 +24,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from hubprops.lock.encode import LockEncoder, attach
-from hubprops.lock.file import Lock
+from hubprops.lock.encode import LockEncoder
+from hubprops.lock.file import Lock, attach
 
 
 class LockWriter:

@@ -10,8 +10,8 @@ bytes cheaper:
 - ``LockEncoder`` remembers the text of every recorded property and group by identity, so a
   save re-encodes only the ones that changed since the last save. That is sound only for locks
   whose recorded properties and groups are replaced, never changed in place: apply's recorder
-  works that way and attaches an encoder to its snapshots (``attach``); ``save_lock`` of any
-  other lock encodes everything.
+  works that way and attaches an encoder to its snapshots (``lock.file.attach``);
+  ``save_lock`` of any other lock encodes everything.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
-
-    from hubprops.lock.file import Lock
 
 _INF = float("inf")
 
@@ -145,8 +143,9 @@ class LockEncoder:
         self._cache: _Cache = {}
         self._mutex = threading.Lock()
 
-    def text(self, lock: Lock) -> str:
-        """Exactly ``dumps_pretty(lock.to_json())``."""
+    def text(self, lock: Any) -> str:
+        """Exactly ``dumps_pretty(lock.to_json())`` for a ``lock.file.Lock`` (typed Any: this
+        module sits below the lock model)."""
         doc = _dump_except(lock, "portals")
         doc["portals"] = {
             key: {
@@ -177,18 +176,3 @@ class LockEncoder:
 
 def _dump_except(model: BaseModel, *fields: str) -> dict[str, Any]:
     return model.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(fields))
-
-
-def attach(lock: Lock, encoder: LockEncoder) -> Lock:
-    """Mark ``lock`` (a snapshot whose recorded properties and groups are never changed in
-    place) to be saved through ``encoder``; returns it."""
-    lock._encoder = encoder
-    return lock
-
-
-def lock_text(lock: Lock) -> str:
-    """The lock file's text for ``lock``: through its attached encoder, if any."""
-    encoder = lock._encoder
-    if isinstance(encoder, LockEncoder):
-        return encoder.text(lock)
-    return dumps_pretty(lock.to_json())

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from hubprops.errors import LockError
 from hubprops.fsutil import atomic_write, remove_stale_temps
-from hubprops.lock.encode import lock_text
+from hubprops.lock.encode import LockEncoder, dumps_pretty
 from hubprops.versioned import check_version, read_json, validate
 
 FORMAT_VERSION = 1
@@ -194,6 +194,22 @@ def _check_schema(raw: dict[str, Any], p: Path) -> None:
             f"{p}: invalid lock file at {where}: {message} (the lock is written by hubprops; "
             "restore it from git)"
         )
+
+
+def attach(lock: Lock, encoder: LockEncoder) -> Lock:
+    """Mark ``lock`` (a snapshot whose recorded properties and groups are never changed in
+    place) to be saved through ``encoder``; returns it."""
+    lock._encoder = encoder
+    return lock
+
+
+def lock_text(lock: Lock) -> str:
+    """The lock file's text for ``lock`` (``fsutil.dumps_pretty`` of ``to_json``, made fast):
+    through its attached encoder, if any."""
+    encoder = lock._encoder
+    if isinstance(encoder, LockEncoder):
+        return encoder.text(lock)
+    return dumps_pretty(lock.to_json())
 
 
 def save_lock(path: str | os.PathLike[str], lock: Lock) -> None:

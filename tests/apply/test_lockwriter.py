@@ -13,8 +13,8 @@ from hubprops.apply.lockwriter import LockWriter, snapshot
 from hubprops.errors import LockError
 from hubprops.fsutil import dumps_pretty
 from hubprops.hubspot import HubSpotClient
-from hubprops.lock.encode import LockEncoder, lock_text
-from hubprops.lock.file import Lock, LockedProperty, Migration, load_lock
+from hubprops.lock.encode import LockEncoder
+from hubprops.lock.file import Lock, LockedProperty, Migration, load_lock, lock_text
 from hubprops.sandbox import SANDBOX_BASE_URL, Sandbox
 from hubprops.sandbox.core import SandboxResponse
 from hubprops.sandbox.transport import sandbox_transport

@@ -10,8 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hubprops import fsutil
-from hubprops.lock.encode import LockEncoder, attach, dumps_pretty, lock_text
-from hubprops.lock.file import LastSync, Lock, LockedGroup, LockedProperty, Migration
+from hubprops.lock.encode import LockEncoder, dumps_pretty
+from hubprops.lock.file import (
+    LastSync,
+    Lock,
+    LockedGroup,
+    LockedProperty,
+    Migration,
+    attach,
+    lock_text,
+)
 
 _scalars = (
     st.none()
