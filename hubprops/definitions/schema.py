@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from hubprops.definitions.compiled import Check, Unsupported, compile_schema
 from hubprops.definitions.positions import JsonPath, Position, format_path, locate
 from hubprops.errors import Diagnostic
+from hubprops.fastschema import Check, Unsupported, compile_schema
 from hubprops.rules import OBJECT_TYPE_IDS
 
 if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid (it is slow)
@@ -67,7 +67,7 @@ def _validator() -> Draft202012Validator:
 
 @functools.lru_cache(maxsize=1)
 def _fast_check() -> Check | None:
-    """The schema compiled to plain predicates (see ``compiled``); None if it cannot be."""
+    """The schema compiled to plain predicates (``hubprops.fastschema``); None if it cannot be."""
     try:
         return compile_schema(definitions_schema())
     except Unsupported:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from hubprops.errors import LockError
+from hubprops.fastschema import compiled_or_none
 from hubprops.fsutil import atomic_write, remove_stale_temps
 from hubprops.lock.encode import LockEncoder, dumps_pretty
 from hubprops.versioned import check_version, read_json, validate
@@ -182,7 +184,15 @@ def lock_schema() -> dict[str, Any]:
     return schema
 
 
+@cache
+def _fast_lock_check() -> Callable[[Any], bool] | None:
+    return compiled_or_none(lock_schema())
+
+
 def _check_schema(raw: dict[str, Any], p: Path) -> None:
+    fast = _fast_lock_check()  # a valid lock (the usual case) never meets jsonschema
+    if fast is not None and fast(raw):
+        return
     from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
     errors = Draft202012Validator(lock_schema()).iter_errors(raw)

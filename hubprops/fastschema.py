@@ -2,10 +2,11 @@
 
 ``compile_schema(schema)`` turns a schema into one function ``instance -> bool`` that answers
 exactly what ``Draft202012Validator(schema).is_valid(instance)`` answers, for the keywords
-hubprops' own schemas use (type, enum, const, pattern, min/maxLength, min/maxItems, properties,
-required, additionalProperties, items, allOf, if/then/else and local ``$ref``), in a fraction
-of the time: a valid definitions file is never walked by jsonschema. Only an invalid document
-goes to jsonschema, which collects every error for the diagnostics.
+hubprops' own schemas use (type, enum, const, pattern, min/maxLength, min/maxItems, minimum
+and maximum, properties, propertyNames, required, additionalProperties, items, uniqueItems,
+allOf/anyOf/oneOf, if/then/else and local ``$ref``; ``format`` only annotates), in a fraction
+of the time: a valid definitions, plan or lock file is never walked by jsonschema. Only an
+invalid document goes to jsonschema, which collects every error for the diagnostics.
 
 Any keyword outside that set makes ``compile_schema`` raise ``Unsupported``: the caller then
 keeps jsonschema for everything, so the fast path can never accept what jsonschema rejects.
@@ -36,6 +37,9 @@ _ANNOTATIONS = frozenset(
         "readOnly",
         "writeOnly",
         "markdownDescription",
+        # An annotation in 2020-12 unless a validator is given a format checker, which
+        # hubprops never does.
+        "format",
     }
 )
 
@@ -159,6 +163,11 @@ class _Compiler:
             if key == "anyOf":
                 return lambda v: any(check(v) for check in branches)
             return lambda v: sum(1 for check in branches if check(v)) == 1
+        if key == "propertyNames":
+            name_check = self.compile(value)
+            return lambda v: not isinstance(v, dict) or all(name_check(k) for k in v)
+        if key == "uniqueItems":
+            return _unique if value is True else (lambda v: True)
         if key == "not":
             sub = self.compile(value)
             return lambda v: not sub(v)
@@ -225,7 +234,32 @@ def _bound(kind: type, size: Callable[[int, Any], bool]) -> Callable[[Any], Chec
     return lambda limit: lambda v: not isinstance(v, kind) or size(limit, v)
 
 
+def _number(test: Callable[[Any, Any], bool]) -> Callable[[Any], Check]:
+    def make(limit: Any) -> Check:
+        def check(v: Any) -> bool:
+            if isinstance(v, bool) or not isinstance(v, numbers.Number):
+                return True
+            return test(v, limit)
+
+        return check
+
+    return make
+
+
+def _unique(v: Any) -> bool:
+    """jsonschema's uniqueItems: no two items equal as JSON (1 equals 1.0, true is not 1)."""
+    if not isinstance(v, list):
+        return True
+    if all(isinstance(item, str) for item in v):
+        return len(set(v)) == len(v)
+    return not any(_equal(v[i], v[j]) for i in range(len(v)) for j in range(i + 1, len(v)))
+
+
 _SIMPLE: dict[str, Callable[[Any], Check]] = {
+    "minimum": _number(lambda v, n: v >= n),
+    "maximum": _number(lambda v, n: v <= n),
+    "exclusiveMinimum": _number(lambda v, n: v > n),
+    "exclusiveMaximum": _number(lambda v, n: v < n),
     "type": _type,
     "enum": _enum,
     "const": _const,
@@ -244,3 +278,12 @@ def compile_schema(schema: Mapping[str, Any]) -> Check:
     """One predicate equal to jsonschema's ``is_valid`` for ``schema``; raises ``Unsupported``
     for a keyword it does not implement (then keep jsonschema)."""
     return _Compiler(schema).compile(schema)
+
+
+def compiled_or_none(schema: Mapping[str, Any]) -> Check | None:
+    """``compile_schema(schema)``, or None when it uses a keyword this compiler lacks (the
+    caller then validates with jsonschema alone)."""
+    try:
+        return compile_schema(schema)
+    except Unsupported:
+        return None

@@ -5,6 +5,8 @@ definitions file in the repository, on generated near-valid and arbitrary docume
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from hubprops.definitions.compiled import Unsupported, compile_schema
 from hubprops.definitions.schema import definitions_schema
+from hubprops.fastschema import Unsupported, compile_schema
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 SCHEMA = definitions_schema()
 FAST = compile_schema(SCHEMA)
 SLOW = Draft202012Validator(SCHEMA)
@@ -126,7 +128,7 @@ def test_every_definitions_file_in_the_repository() -> None:
 
 @pytest.mark.parametrize(
     "schema",
-    [{"uniqueItems": True}, {"$ref": "other.json#/x"}, {"prefixItems": [], "items": {}}],
+    [{"dependentRequired": {}}, {"$ref": "other.json#/x"}, {"prefixItems": [], "items": {}}],
 )
 def test_unknown_keywords_are_refused(schema: dict[str, Any]) -> None:
     with pytest.raises(Unsupported):
@@ -142,3 +144,100 @@ def test_recursive_references_and_booleans() -> None:
     assert check([[], [[]]]) and not check([[], [1]])
     assert compile_schema({"properties": {"a": False}})({"b": 1})
     assert not compile_schema({"properties": {"a": False}})({"a": 1})
+
+
+# -- the plan and lock files: a real pair, then every kind of damage --------------------------
+
+
+@pytest.fixture(scope="module")
+def plan_and_lock(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+    """A plan (creates, an enumeration, groups) and the lock its apply wrote, through the CLI
+    on the sandbox."""
+    import os
+
+    from click.testing import CliRunner
+
+    from hubprops.cli import main
+
+    work = tmp_path_factory.mktemp("fastschema")
+    shutil.copytree(REPO / "examples" / "basic", work / "definitions")
+    old = os.getcwd()
+    os.chdir(work)
+    try:
+        runner = CliRunner()
+        made = runner.invoke(main, ["plan", "--sandbox", "-o", "plan.json"])
+        assert made.exit_code == 0, made.output
+        plan = json.loads((work / "plan.json").read_text())
+        done = runner.invoke(main, ["apply", "--sandbox", "plan.json"])
+        assert done.exit_code == 0, done.output
+        lock = json.loads((work / "hubprops.lock.json").read_text())
+    finally:
+        os.chdir(old)
+    return plan, lock
+
+
+def _damage(data: Any, draw: Callable[[st.SearchStrategy[Any]], Any]) -> Any:
+    """``data`` with one random change somewhere: a key dropped or added, a value replaced by
+    a leaf of another type, a list emptied or doubled."""
+    if isinstance(data, dict) and data and draw(st.booleans()):
+        key = draw(st.sampled_from(sorted(data)))
+        data = dict(data)
+        data[key] = _damage(data[key], draw)
+        return data
+    if isinstance(data, list) and data and draw(st.booleans()):
+        index = draw(st.integers(0, len(data) - 1))
+        data = list(data)
+        data[index] = _damage(data[index], draw)
+        return data
+    how = draw(st.sampled_from(["leaf", "drop", "add", "double", "empty"]))
+    if how == "drop" and isinstance(data, dict) and data:
+        key = draw(st.sampled_from(sorted(data)))
+        return {k: v for k, v in data.items() if k != key}
+    if how == "add" and isinstance(data, dict):
+        return {**data, draw(st.sampled_from(["x", "name", "portal_id", "__proto__"])): 1}
+    if how == "double" and isinstance(data, list):
+        return data + data
+    if how == "empty" and isinstance(data, (list, dict)):
+        return type(data)()
+    return draw(LEAVES | st.sampled_from(["zz", -1, 0, "0-1", "2026-03", [], {}]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_plan_and_lock_files_damaged_anywhere(
+    plan_and_lock: tuple[Any, Any], data: st.DataObject
+) -> None:
+    from hubprops.lock.file import lock_schema
+    from hubprops.plan.file import plan_schema
+
+    plan, lock = plan_and_lock
+    for document, schema in ((plan, plan_schema()), (lock, lock_schema())):
+        fast, slow = compile_schema(schema), Draft202012Validator(schema)
+        assert fast(document) and slow.is_valid(document)
+        damaged = _damage(document, data.draw)
+        assert fast(damaged) == slow.is_valid(damaged), json.dumps(damaged, default=str)[:500]
+
+
+def test_numbers_property_names_and_unique_items() -> None:
+    schema = {
+        "type": "object",
+        "propertyNames": {"pattern": "^[0-9]+$"},
+        "additionalProperties": {
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"type": "number", "minimum": 0, "exclusiveMaximum": 10},
+        },
+    }
+    fast, slow = compile_schema(schema), Draft202012Validator(schema)
+    for doc in (
+        {"1": [0, 9.5]},
+        {"a": []},
+        {"1": [1, 1.0]},
+        {"1": [True, 1]},
+        {"1": [10]},
+        {"1": [-0.5]},
+        {"1": [[1], [1]]},
+        {"1": ["a", "a"]},
+        {"1": [True]},
+    ):
+        assert fast(doc) == slow.is_valid(doc), doc
