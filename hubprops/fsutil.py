@@ -10,6 +10,8 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Callable
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +54,94 @@ def write_target(path: Path) -> Path:
 
 
 def dumps_pretty(obj: Any) -> str:
-    """Pretty, key-sorted JSON with a final newline: the form of every file hubprops writes."""
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Pretty, key-sorted JSON with a final newline: the form of every file hubprops writes.
+
+    Exactly ``json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\\n"``, made
+    about twice as fast (the standard library runs its pure-Python encoder whenever ``indent``
+    is given): see ``encode_pretty``. Anything it does not handle exactly like ``json.dumps``
+    (a key that is not a string, a subclass of dict) falls back to ``json.dumps``."""
+    out: list[str] = []
+    try:
+        encode_pretty(obj, "", out)
+    except UnusualValue:
+        return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    out.append("\n")
+    return "".join(out)
+
+
+class UnusualValue(Exception):
+    """A value ``encode_pretty`` does not write exactly as ``json.dumps`` would."""
+
+
+_INF = float("inf")
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == _INF:
+        return "Infinity"
+    if value == -_INF:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+def encode_pretty(
+    obj: Any, ind: str, out: list[str], leaf: Callable[[Any, str], str] | None = None
+) -> None:
+    """Append the pretty JSON of ``obj`` (at indent ``ind``) to ``out``: the bytes of
+    ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)``, with C's string escaper.
+    ``leaf(value, indent)`` gives the text of a value of another type (the lock's cached
+    entries); without it, or when it raises, UnusualValue."""
+    t = type(obj)
+    if t is str:
+        out.append(encode_basestring(obj))
+    elif t is dict:
+        if not obj:
+            out.append("{}")
+            return
+        inner = ind + "  "
+        sep = "{\n" + inner
+        for key, value in sorted(obj.items()):
+            if type(key) is not str:
+                raise UnusualValue
+            out.append(sep)
+            out.append(encode_basestring(key))
+            out.append(": ")
+            kind = type(value)
+            if kind is str:  # the common leaves inline: this loop is the hot path
+                out.append(encode_basestring(value))
+            elif kind is bool:
+                out.append("true" if value else "false")
+            elif value is None:
+                out.append("null")
+            else:
+                encode_pretty(value, inner, out, leaf)
+            sep = ",\n" + inner
+        out.append("\n" + ind + "}")
+    elif t is list:
+        if not obj:
+            out.append("[]")
+            return
+        inner = ind + "  "
+        sep = "[\n" + inner
+        for value in obj:
+            out.append(sep)
+            encode_pretty(value, inner, out, leaf)
+            sep = ",\n" + inner
+        out.append("\n" + ind + "]")
+    elif t is bool:
+        out.append("true" if obj else "false")
+    elif t is int:
+        out.append(int.__repr__(obj))
+    elif t is float:
+        out.append(_float(obj))
+    elif obj is None:
+        out.append("null")
+    elif leaf is not None:
+        out.append(leaf(obj, ind))
+    else:
+        raise UnusualValue
 
 
 def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:

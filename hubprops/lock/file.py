@@ -30,8 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from hubprops.errors import LockError
 from hubprops.fastschema import compiled_or_none
-from hubprops.fsutil import atomic_write, remove_stale_temps
-from hubprops.lock.encode import LockEncoder, dumps_pretty
+from hubprops.fsutil import atomic_write, dumps_pretty, remove_stale_temps
+from hubprops.lock.encode import LockEncoder
 from hubprops.versioned import check_version, read_json, validate
 
 FORMAT_VERSION = 1

@@ -1,5 +1,6 @@
-"""hubprops/lock/encode.py: the fast lock text is byte for byte the pretty JSON of the lock
-file contract (``fsutil.dumps_pretty``), cached or not."""
+"""fsutil.dumps_pretty and hubprops/lock/encode.py: the fast text is byte for byte the pretty
+JSON of the file contract (``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)``), for
+any JSON value and for the lock, cached or not."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubprops import fsutil
-from hubprops.lock.encode import LockEncoder, dumps_pretty
+from hubprops.fsutil import dumps_pretty
+from hubprops.lock.encode import LockEncoder
 from hubprops.lock.file import (
     LastSync,
     Lock,
@@ -35,10 +36,15 @@ _json: st.SearchStrategy[Any] = st.recursive(
 )
 
 
+def standard(value: Any) -> str:
+    """The contract's bytes, from the standard library's encoder."""
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 @settings(max_examples=300, deadline=None)
 @given(_json)
 def test_dumps_pretty_is_the_standard_pretty_json(value: Any) -> None:
-    assert dumps_pretty(value) == fsutil.dumps_pretty(value)
+    assert dumps_pretty(value) == standard(value)
 
 
 def test_what_it_does_not_know_falls_back_to_json_dumps() -> None:
@@ -67,7 +73,7 @@ def _lock() -> Lock:
 
 def test_lock_text_with_and_without_an_encoder_is_the_contract_text() -> None:
     lock = _lock()
-    want = fsutil.dumps_pretty(lock.to_json())
+    want = standard(lock.to_json())
     assert lock_text(lock) == want
     encoder = LockEncoder()
     assert lock_text(attach(lock, encoder)) == want
@@ -82,4 +88,4 @@ def test_the_encoder_re_encodes_a_replaced_property() -> None:
     entry = lock.entry(62515, "contacts")
     entry.properties["plain"] = LockedProperty(id="0-1/plain", sha256="d" * 64)
     del entry.groups["ops"]
-    assert lock_text(lock) == fsutil.dumps_pretty(lock.to_json())
+    assert lock_text(lock) == standard(lock.to_json())
