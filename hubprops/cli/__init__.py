@@ -25,18 +25,6 @@ from hubprops import __version__
 from hubprops.cli._argv import nearest, prepare_args
 from hubprops.cli._term import LOG_ENV, configure_logging, set_no_color
 
-# A command allocates many small, acyclic objects (parsed definitions, HubSpot's JSON, the
-# plan) and ends: the cyclic collector's default threshold (700) would run it thousands of
-# times for nothing, about a tenth of a big plan's time. mypy raises it the same way.
-gc.set_threshold(100_000, 50, 100)
-
-# httpx imports its own command-line client on import (rich, pygments and click's extras: about
-# 60 ms of every hubprops command) unless that import fails, in which case it defines a stub.
-# hubprops never runs httpx's CLI, so this process skips it; a program that imported httpx
-# before hubprops.cli keeps what it has.
-if "httpx" not in sys.modules:
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-
 #: Exit code of a usage error (unknown option, bad value): DESIGN.md's "1 error".
 EXIT_USAGE = 1
 
@@ -164,7 +152,17 @@ def run() -> NoReturn:
     interpreter's normal teardown frees every object one by one, about 0.2 s after a plan of
     2,000 properties, for nothing (every file hubprops writes is complete and closed by then,
     and the lock guard released). A long-running command (``sandbox``, ``serve``) or a process
-    with another thread still running exits normally."""
+    with another thread still running exits normally.
+
+    Two more settings of this process only (not of a program importing hubprops): the cyclic
+    collector's threshold is raised, since a command allocates many small acyclic objects and
+    ends (the default, 700, would run it thousands of times for nothing, about a tenth of a big
+    plan's time; mypy does the same); and httpx's own command-line client, which httpx imports
+    on import unless that import fails (rich, pygments: about 60 ms), is made to fail, since
+    hubprops never runs it."""
+    gc.set_threshold(100_000, 50, 100)
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     try:
         main()
     except SystemExit as exc:

@@ -232,6 +232,12 @@ def remote_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def configured_definitions() -> str:
+    """The definitions folder when -d is not given: ``definitions`` of hubprops.toml, else
+    ``definitions``."""
+    return _settings(definitions=None).definitions
+
+
 def _settings(**given: Any) -> Settings:
     from hubprops.config import resolve
     from hubprops.lock.file import DEFAULT_LOCK_PATH
@@ -292,7 +298,7 @@ def definitions_option(
         @_guarded
         def wrapper(*args: Any, directory: str | None, **kw: Any) -> Any:
             if directory is None and default is not None:
-                directory = _settings(definitions=None).definitions
+                directory = configured_definitions()
             return func(*args, directory=directory, **kw)
 
         return wrapper  # type: ignore[return-value]

@@ -20,7 +20,7 @@ from hubprops.cli._applyui import (
 )
 from hubprops.cli._common import (
     RemoteOptions,
-    _settings,
+    configured_definitions,
     definitions_option,
     echo_err,
     error_boundary,
@@ -128,7 +128,7 @@ def _hold_to_definitions(plan: Plan) -> None:
     from hubprops.definitions.loader import load_definitions
     from hubprops.plan.origin import check_definitions
 
-    configured = _settings(definitions=None).definitions
+    configured = configured_definitions()
     for where in dict.fromkeys(w for w in (plan.definitions, configured) if w):
         if _exists(where):
             loaded = load_definitions(where, cache=parse_cache())

@@ -61,17 +61,16 @@ def _run(
     directory: str, files: tuple[str, ...], settings: LintSettings, lock_path: str
 ) -> LintReport:
     lock = load_lock(lock_path)
-    if not files:
-        return run_lint(
-            load_definitions(directory, cache=parse_cache()).definitions, settings, lock
-        )
-    loaded = load_definitions(directory, cache=parse_cache()).definitions
-    wanted = {display_path(Path(f)) for f in files}
+    cache = parse_cache()
+    loaded = load_definitions(directory, cache=cache).definitions
     report = run_lint(loaded, settings, lock)
+    if not files:
+        return report
+    wanted = {display_path(Path(f)) for f in files}
     findings = [f for f in report.findings if f.file in wanted]
     suppressed = [f for f in report.suppressed if f.file in wanted]
     for outside in sorted(wanted - set(loaded.files)):
-        alone = run_lint(load_definitions(outside, cache=parse_cache()).definitions, settings, lock)
+        alone = run_lint(load_definitions(outside, cache=cache).definitions, settings, lock)
         findings += alone.findings
         suppressed += alone.suppressed
     return LintReport(tuple(findings), tuple(suppressed), tuple(sorted(wanted)))

@@ -13,40 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hubprops.normalize import field_order, normalize_options
-from hubprops.plan.diff import ORDER_FIELD, _deepdiff_options, _view, field_diffs
+from hubprops.plan.diff import ORDER_FIELD, _nested_diffs, field_diffs
 from hubprops.plan.types import FieldDiff
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def reference(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldDiff, ...]:
-    """The earlier field_diffs: deepdiff over both whole views."""
-    from deepdiff import DeepDiff
-
-    tree = DeepDiff(_view(before), _view(after), view="tree", **_deepdiff_options())
+    """The earlier field_diffs: every field through deepdiff (``_nested_diffs`` over all of
+    them), then the options order."""
     b_opts = {str(o["value"]): o for o in before.get("options") or []}
     a_opts = {str(o["value"]): o for o in after.get("options") or []}
     found: dict[str, FieldDiff] = {}
-    for items in tree.values():
-        for item in items:
-            path = item.path(output_format="list")
-            top = str(path[0])
-            if top == "options" and len(path) >= 2:
-                value = str(path[1])
-                if len(path) == 2:
-                    name = f"options[{value}]"
-                    found[name] = FieldDiff(
-                        field=name, before=b_opts.get(value), after=a_opts.get(value)
-                    )
-                else:
-                    name = f"options[{value}].{path[2]}"
-                    found[name] = FieldDiff(
-                        field=name,
-                        before=(b_opts.get(value) or {}).get(str(path[2])),
-                        after=(a_opts.get(value) or {}).get(str(path[2])),
-                    )
-            else:
-                found[top] = FieldDiff(field=top, before=before.get(top), after=after.get(top))
+    _nested_diffs(before, after, sorted(before.keys() | after.keys()), b_opts, a_opts, found)
     if b_opts and a_opts:
         old = [v for v in b_opts if v in a_opts]
         new = [v for v in a_opts if v in b_opts]
