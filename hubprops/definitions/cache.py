@@ -25,15 +25,22 @@ from pathlib import Path
 from typing import Any
 
 from hubprops import __version__
-from hubprops.definitions.positions import DuplicateKey, JsonPath, ParsedDocument, Position
+from hubprops.definitions.positions import (
+    SHALLOW_DEPTH,
+    DuplicateKey,
+    JsonPath,
+    LazyPositions,
+    ParsedDocument,
+    Position,
+)
 
 __all__ = ["MAX_ENTRIES", "CachedFile", "Check", "ParseCache"]
 
 #: Files kept; the oldest (by last use) go first.
 MAX_ENTRIES = 256
-_FORMAT = 1
+_FORMAT = 2
 #: The modules whose code decides what a file parses and checks to.
-_CODE = ("positions.py", "loader.py", "schema.py", "cache.py", "../fastschema.py")
+_CODE = ("positions.py", "yamlwalk.py", "loader.py", "schema.py", "cache.py", "../fastschema.py")
 
 #: A schema or text problem of one file, without the file: line, column, path, message, severity.
 Check = tuple[int, int, str, str, str]
@@ -148,9 +155,16 @@ def _exact(value: Any) -> None:
 
 def _encode(found: CachedFile) -> dict[str, Any]:
     parsed = found.parsed
+    shallow = [(p, at) for p, at in parsed.positions.items() if len(p) <= SHALLOW_DEPTH]
+    deep = [(p, at) for p, at in parsed.positions.items() if len(p) > SHALLOW_DEPTH]
     return {
         "data": parsed.data,
-        "positions": [[list(p), line, column] for p, (line, column) in parsed.positions.items()],
+        "positions": [[list(p), line, column] for p, (line, column) in shallow],
+        # a JSON text inside the entry: reading the entry skips over it as one string, and it
+        # is parsed only when a problem must be located (LazyPositions)
+        "deep_positions": json.dumps(
+            [[list(p), line, column] for p, (line, column) in deep], ensure_ascii=False
+        ),
         "duplicates": [
             [list(d.path), d.line, d.column, d.first_line] for d in parsed.duplicate_keys
         ],
@@ -159,9 +173,10 @@ def _encode(found: CachedFile) -> dict[str, Any]:
 
 
 def _decode(entry: dict[str, Any]) -> CachedFile:
-    positions: dict[JsonPath, Position] = {
-        tuple(path): (line, column) for path, line, column in entry["positions"]
-    }
+    deep_text = entry["deep_positions"]
+    if not isinstance(deep_text, str):
+        raise TypeError("deep_positions is not a JSON text")
+    positions = LazyPositions(_positions(entry["positions"]), lambda: _deep(deep_text))
     duplicates = [
         DuplicateKey(tuple(path), line, column, first)
         for path, line, column, first in entry["duplicates"]
@@ -171,3 +186,17 @@ def _decode(entry: dict[str, Any]) -> CachedFile:
         for line, column, path, message, severity in entry["checks"]
     )
     return CachedFile(ParsedDocument(entry["data"], positions, duplicates), checks)
+
+
+def _positions(rows: list[Any]) -> dict[JsonPath, Position]:
+    return {tuple(path): (line, column) for path, line, column in rows}
+
+
+def _deep(text: str) -> dict[JsonPath, Position]:
+    """The deep positions of an entry read earlier. The entry's key matched, so its text is
+    what ``_encode`` wrote; should it be damaged all the same, the problem is located at its
+    item (or the file's start) rather than the run failing."""
+    try:
+        return _positions(json.loads(text))
+    except (ValueError, TypeError, RecursionError):
+        return {}

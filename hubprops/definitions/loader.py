@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -168,7 +168,7 @@ def _folder_error(root: Path, message: str) -> DefinitionError:
 
 
 def validate_document(
-    data: Any, *, file: str = "<document>", positions: dict[JsonPath, Position] | None = None
+    data: Any, *, file: str = "<document>", positions: Mapping[JsonPath, Position] | None = None
 ) -> list[Diagnostic]:
     """Schema diagnostics of one already parsed document (no cross-file checks)."""
     return schema_diagnostics(data, file=file, positions=positions)

@@ -7,34 +7,24 @@ for list items. Errors found later (schema, semantic) are located with :func:`lo
 
 JSON files take their values from :mod:`json` (YAML 1.1 reads ``1e5`` as a string) and their
 positions from the same YAML walk, which understands JSON's syntax.
+
+The YAML side (PyYAML's node walk) lives in :mod:`hubprops.definitions.yamlwalk`, imported only
+when a file is actually parsed: a run whose files all come from the parse cache never imports
+PyYAML.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 #: A location inside a document: mapping keys (str) and list indexes (int).
 JsonPath = tuple[str | int, ...]
 #: 1-based (line, column).
 Position = tuple[int, int]
-
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-#: The most values aliases may add to a document by repeating what an anchor holds. Definitions
-#: rarely use aliases at all; nine levels of nine aliases (a "billion laughs") would otherwise
-#: expand to hundreds of millions of values.
-MAX_ALIAS_EXPANSION = 100_000
-
-#: libyaml's parser when PyYAML was built with it (about 6x faster), else the pure-Python one.
-#: Both keep the same node marks.
-_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)
 
 
 class DocumentSyntaxError(Exception):
@@ -62,8 +52,55 @@ class ParsedDocument:
     """A document's data, the position of each path in it, and keys written twice."""
 
     data: Any
-    positions: dict[JsonPath, Position] = field(default_factory=dict)
+    positions: Mapping[JsonPath, Position] = field(default_factory=dict)
     duplicate_keys: list[DuplicateKey] = field(default_factory=list)
+
+
+#: Paths of at most this many parts are what a clean load asks for: a document's own position,
+#: its top-level keys, and each group's, property's and rename's item.
+SHALLOW_DEPTH = 2
+
+
+class LazyPositions(Mapping[JsonPath, Position]):
+    """Positions split by depth: the shallow ones (``SHALLOW_DEPTH``) given, the deeper ones
+    (every field of every item: most of them) made by ``deep`` on the first lookup that needs
+    one, that is when a problem must be located. The parse cache gives its entries' positions
+    this way, so that loading unchanged files spends nothing on positions nobody asks for."""
+
+    def __init__(
+        self, shallow: dict[JsonPath, Position], deep: Callable[[], dict[JsonPath, Position]]
+    ) -> None:
+        self._shallow = shallow
+        self._deep: Callable[[], dict[JsonPath, Position]] | None = deep
+        self._all: dict[JsonPath, Position] | None = None
+
+    def _everything(self) -> dict[JsonPath, Position]:
+        if self._all is None:
+            assert self._deep is not None
+            self._all = {**self._shallow, **self._deep()}
+            self._deep = None
+        return self._all
+
+    def __getitem__(self, path: JsonPath) -> Position:
+        if len(path) <= SHALLOW_DEPTH:
+            return self._shallow[path]
+        return self._everything()[path]
+
+    def __contains__(self, path: object) -> bool:
+        if isinstance(path, tuple) and len(path) <= SHALLOW_DEPTH:
+            return path in self._shallow
+        return path in self._everything()
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping: unhashable, like dict
 
 
 def format_path(path: JsonPath) -> str:
@@ -77,7 +114,7 @@ def format_path(path: JsonPath) -> str:
     return text
 
 
-def locate(positions: dict[JsonPath, Position], path: JsonPath) -> Position:
+def locate(positions: Mapping[JsonPath, Position], path: JsonPath) -> Position:
     """The position of ``path``, or of its nearest recorded ancestor; ``(1, 1)`` at worst."""
     for end in range(len(path), -1, -1):
         found = positions.get(path[:end])
@@ -105,18 +142,20 @@ def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
             raise DocumentSyntaxError(
                 "invalid JSON: a number with too many digits", *_long_number(text)
             ) from exc
+    from hubprops.definitions import yamlwalk  # PyYAML: only when a file is parsed
+
     try:
         # Valid JSON has tabs only as whitespace (never raw inside strings), which YAML refuses
         # in places; a space is one column too, so positions stay exact.
-        parsed = _walk_yaml(text.replace("\t", " ") if json_syntax else text)
-    except yaml.MarkedYAMLError as exc:
+        parsed = yamlwalk.walk(text.replace("\t", " ") if json_syntax else text)
+    except yamlwalk.MarkedYAMLError as exc:
         if json_syntax:  # valid JSON that PyYAML cannot read: keep the data, lose positions
             return ParsedDocument(json_data)
-        raise _syntax_error(exc, text) from exc
-    except yaml.YAMLError as exc:
+        raise yamlwalk.syntax_error(exc, text) from exc
+    except yamlwalk.YAMLError as exc:
         if json_syntax:
             return ParsedDocument(json_data)
-        raise _other_error(exc, text) from exc
+        raise yamlwalk.other_error(exc, text) from exc
     if json_syntax:
         parsed.data = json_data
     return parsed
@@ -129,136 +168,3 @@ def _long_number(text: str) -> Position:
         return (1, 1)
     index = match.start()
     return (text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index))
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> DocumentSyntaxError:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    if exc.problem and "found another document" in exc.problem:
-        message = (
-            "invalid YAML: a definitions file holds one document; remove this '---' line "
-            "or split the file in two"
-        )
-        return DocumentSyntaxError(message, line, column)
-    message = f"invalid YAML: {exc.problem or exc.context or 'cannot parse'}"
-    if exc.problem and "mapping values are not allowed" in exc.problem:
-        message += " (check the indentation; quote values that contain ': ')"
-    if exc.context and exc.problem and exc.context_mark is not None:
-        message += f" ({exc.context} at line {exc.context_mark.line + 1})"
-    lines = text.splitlines()
-    if (
-        mark is not None
-        and mark.line < len(lines)
-        and lines[mark.line][mark.column : mark.column + 1] == "\t"
-    ):
-        message += "; YAML does not allow tabs for indentation: use spaces"
-    return DocumentSyntaxError(message, line, column)
-
-
-def _other_error(exc: yaml.YAMLError, text: str) -> DocumentSyntaxError:
-    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
-        index = exc.position
-        line = text.count("\n", 0, index) + 1
-        column = index - text.rfind("\n", 0, index)
-        message = f"invalid YAML: character #x{exc.character:04x} is not allowed ({exc.reason})"
-        return DocumentSyntaxError(message, line, column)
-    return DocumentSyntaxError(f"invalid YAML: {exc}", 1, 1)
-
-
-def _walk_yaml(text: str) -> ParsedDocument:
-    loader = _Loader(text)
-    try:
-        root = loader.get_single_node()
-        result = ParsedDocument(None)
-        if root is not None:
-            result.positions[()] = _pos(root)
-            result.data = _Walker(loader, result).build(root, ())
-        return result
-    finally:
-        loader.dispose()
-
-
-def _pos(node: Node) -> Position:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-class _Walker:
-    def __init__(self, loader: yaml.SafeLoader | yaml.CSafeLoader, result: ParsedDocument) -> None:
-        self.loader = loader
-        self.result = result
-        self.active: set[int] = set()
-        self.seen: set[int] = set()
-        self.repeats = 0
-
-    def build(self, node: Node, path: JsonPath) -> Any:
-        if id(node) in self.active:
-            raise DocumentSyntaxError("invalid YAML: an alias refers to itself", *_pos(node))
-        if id(node) in self.seen:  # reached again through an alias
-            self.repeats += 1
-            if self.repeats > MAX_ALIAS_EXPANSION:
-                raise DocumentSyntaxError(
-                    f"invalid YAML: aliases expand to more than {MAX_ALIAS_EXPANSION} values "
-                    "(a definitions file does not need aliases: write the values out)",
-                    *_pos(node),
-                )
-        self.seen.add(id(node))
-        self.active.add(id(node))
-        try:
-            if isinstance(node, MappingNode):
-                return self._mapping(node, path)
-            if isinstance(node, SequenceNode):
-                items = []
-                for index, child in enumerate(node.value):
-                    item_path = (*path, index)
-                    self.result.positions[item_path] = _pos(child)
-                    items.append(self.build(child, item_path))
-                return items
-            return self._scalar(node)
-        finally:
-            self.active.discard(id(node))
-
-    def _mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
-        seen: dict[str, Position] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == _MERGE_TAG:
-                continue
-            key = self._key(key_node)
-            if key in seen:
-                line, column = _pos(key_node)
-                self.result.duplicate_keys.append(
-                    DuplicateKey((*path, key), line, column, seen[key][0])
-                )
-            else:
-                seen[key] = _pos(key_node)
-        self.loader.flatten_mapping(node)  # resolves `<<: *anchor`; own keys come last and win
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = self._key(key_node)
-            key_path = (*path, key)
-            self.result.positions[key_path] = _pos(key_node)
-            mapping[key] = self.build(value_node, key_path)
-        return mapping
-
-    def _scalar(self, node: Node) -> Any:
-        """A scalar's value; a tag that cannot construct it (``!!int 'abc'``, ``!!bool maybe``,
-        an integer of more than 4,300 digits) is a located error, not a crash."""
-        try:
-            value = self.loader.construct_object(node, deep=True)
-        except yaml.MarkedYAMLError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
-            shown = str(node.value)
-            shown = shown if len(shown) <= 40 else shown[:37] + "..."
-            tag = str(node.tag).rsplit(":", 1)[-1]
-            reason = "too many digits" if "digits" in str(exc) else f"not a valid {tag}"
-            raise DocumentSyntaxError(
-                f"invalid YAML: cannot read {shown!r} ({reason})", *_pos(node)
-            ) from exc
-        return value
-
-    @staticmethod
-    def _key(node: Node) -> str:
-        if not isinstance(node, ScalarNode):
-            raise DocumentSyntaxError("invalid YAML: a key must be a plain string", *_pos(node))
-        # Keys are field names: keep the text as written (YAML 1.1 would turn `on:` into True).
-        return str(node.value)

@@ -12,7 +12,7 @@ import datetime
 import difflib
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +75,7 @@ def _fast_check() -> Check | None:
 
 
 def schema_diagnostics(
-    data: Any, *, file: str, positions: dict[JsonPath, Position] | None = None
+    data: Any, *, file: str, positions: Mapping[JsonPath, Position] | None = None
 ) -> list[Diagnostic]:
     """Every schema problem of one document, located with ``positions`` (see _yamlpos).
 

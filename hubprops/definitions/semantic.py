@@ -31,9 +31,9 @@ class SourceDocument:
 
     file: str
     data: Any
-    positions: dict[JsonPath, Position] = field(default_factory=dict)
+    positions: Mapping[JsonPath, Position] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def object_type(self) -> str | None:
         """The canonical object type (``0-1`` -> ``contacts``), None when missing or invalid.
 
@@ -105,7 +105,7 @@ def semantic_diagnostics(
 def _duplicates(documents: list[SourceDocument], kind: str) -> list[Diagnostic]:
     """The same group or property name twice for one object type, in one file or across files."""
     what = "group" if kind == "groups" else "property"
-    first_seen: dict[tuple[str, str], str] = {}
+    first_seen: dict[tuple[str, str], tuple[SourceDocument, JsonPath]] = {}
     found: list[Diagnostic] = []
     for doc in documents:
         object_type = doc.object_type
@@ -116,10 +116,11 @@ def _duplicates(documents: list[SourceDocument], kind: str) -> list[Diagnostic]:
             path: JsonPath = (kind, index, "name")
             earlier = first_seen.get((object_type, name))
             if earlier is None:
-                first_seen[(object_type, name)] = doc.where(path)
+                first_seen[(object_type, name)] = (doc, path)
                 continue
             message = (
-                f"{what} '{name}' of {object_type} is defined twice: first at {earlier} "
+                f"{what} '{name}' of {object_type} is defined twice: first at "
+                f"{earlier[0].where(earlier[1])} "
                 f"(define each {what} once per object type)"
             )
             found.append(doc.diagnostic(path, message))

@@ -16,6 +16,7 @@ import pytest
 from hubprops.definitions import cache as cache_module
 from hubprops.definitions.cache import ParseCache
 from hubprops.definitions.loader import LoadedDefinitions, load_definitions
+from hubprops.definitions.positions import parse_document
 from hubprops.errors import DefinitionError, Diagnostic
 
 REPO = Path(__file__).resolve().parents[2]
@@ -132,6 +133,68 @@ def test_problems_are_the_same_from_the_cache(tmp_path: Path) -> None:
     assert failure(folder, store) == fresh
     assert len(entries(store.directory)) == 1
     assert failure(folder, store) == fresh
+
+
+#: Problems found after the per-file checks, located at fields (deep paths) and across files.
+SEMANTIC = {
+    "a.yaml": """\
+objectType: contacts
+properties:
+  - name: shared
+    label: Shared
+    type: string
+    fieldType: text
+    groupName: nowhere
+""",
+    "b.yaml": """\
+objectType: contacts
+properties:
+  - name: colour
+    label: Colour
+    type: enumeration
+    fieldType: select
+    groupName: contactinformation
+    options:
+      - {label: Red, value: red}
+      - {label: Also red, value: red}
+  - name: shared
+    label: Shared again
+    type: string
+    fieldType: text
+    groupName: contactinformation
+""",
+}
+
+
+def test_semantic_problems_are_located_the_same_from_the_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "definitions"
+    folder.mkdir()
+    for name, text in SEMANTIC.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    store = ParseCache(tmp_path / "cache")
+    fresh = failure(folder, None)
+    assert failure(folder, store) == fresh  # fills the cache
+    assert failure(folder, store) == fresh  # read from it
+    where = {(d.file.rsplit("/", 1)[-1], d.line, d.column, d.path) for d in fresh}
+    assert ("b.yaml", 10, 27, "properties[0].options[1].value") in where  # duplicate value
+    assert ("b.yaml", 11, 5, "properties[1].name") in where  # defined twice ...
+    assert any("first at" in d.message and "a.yaml:3" in d.message for d in fresh)  # ... here
+    assert ("a.yaml", 7, 5, "properties[0].groupName") in where  # unknown group (warning)
+
+
+def test_cached_positions_of_fields_are_read_only_when_a_problem_needs_them(
+    defs: Path, tmp_path: Path
+) -> None:
+    store = ParseCache(tmp_path / "cache")
+    load(defs, store)
+    (entry,) = entries(store.directory)
+    hit = store.get(entry.stem)
+    assert hit is not None
+    positions = hit.parsed.positions
+    assert positions[("properties", 1)] == (14, 5)  # an item: given at once
+    assert getattr(positions, "_all", None) is None  # the fields' positions not decoded yet
+    assert positions[("properties", 1, "description")] == (19, 5)
+    assert dict(positions.items()) == dict(parse_document(VALID).positions)
 
 
 @pytest.mark.parametrize(

@@ -131,7 +131,7 @@ def test_json_that_yaml_cannot_read_keeps_its_data() -> None:
 
 
 def test_pure_python_and_libyaml_loaders_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hubprops.definitions import positions as _yamlpos
+    from hubprops.definitions import yamlwalk as _yamlpos
 
     results = []
     for loader in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}:
