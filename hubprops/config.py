@@ -22,14 +22,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hubprops.errors import ConfigError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+if TYPE_CHECKING:
+    from types import ModuleType
 
 CONFIG_FILE = "hubprops.toml"
 DEFAULT_TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
@@ -129,6 +127,7 @@ def _read_text(target: Path) -> str:
 
 def parse_config(text: str, source: str = CONFIG_FILE) -> Config:
     """Parse and check the text of a configuration file named ``source``."""
+    tomllib = _toml()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -154,6 +153,15 @@ def parse_config(text: str, source: str = CONFIG_FILE) -> Config:
         lint=data.get("lint", {}),
         lines=lines,
     )
+
+
+def _toml() -> ModuleType:
+    """The TOML parser, imported when there is a file to read (most runs have none)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
 
 
 def _listed(problems: list[str]) -> str:

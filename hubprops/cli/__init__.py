@@ -154,13 +154,17 @@ def run() -> NoReturn:
     and the lock guard released). A long-running command (``sandbox``, ``serve``) or a process
     with another thread still running exits normally.
 
-    Two more settings of this process only (not of a program importing hubprops): the cyclic
+    Three more settings of this process only (not of a program importing hubprops): the cyclic
     collector's threshold is raised, since a command allocates many small acyclic objects and
     ends (the default, 700, would run it thousands of times for nothing, about a tenth of a big
-    plan's time; mypy does the same); and httpx's own command-line client, which httpx imports
-    on import unless that import fails (rich, pygments: about 60 ms), is made to fail, since
-    hubprops never runs it."""
+    plan's time; mypy does the same); httpx's own command-line client, which httpx imports on
+    import unless that import fails (rich, pygments: about 60 ms), is made to fail, since
+    hubprops never runs it; and pydantic's plugins are off unless ``PYDANTIC_DISABLE_PLUGINS``
+    is set already (to an empty value, say): hubprops' models are its own, and looking for
+    plugins reads the entry points of every installed distribution when the first model is
+    built."""
     gc.set_threshold(100_000, 50, 100)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if "httpx" not in sys.modules:
         sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     try:

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 
@@ -21,6 +20,8 @@ _SINGLE_DASH_LONG = re.compile(r"^-(?P<name>[a-z][a-z0-9-]+)(?P<value>=.*)?$")
 
 def nearest(word: str, choices: Sequence[str]) -> str | None:
     """The closest of ``choices`` to ``word`` (difflib), or None when nothing is close."""
+    import difflib  # only after a mistyped word
+
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
 
