@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=100.0, help="ms per request")
     parser.add_argument("--rate-limit", default="190/10", help="N/SECONDS rolling window")
     parser.add_argument("--quota", type=int, default=None, help="custom properties per type")
+    # HubSpot sends X-HubSpot-RateLimit-Daily(-Remaining) on every response to a private app's
+    # token (API-FACTS section 6); 1,000,000 is Enterprise's daily limit.
+    parser.add_argument("--daily-limit", type=int, default=1_000_000, help="requests per day")
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--lost-rate", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -90,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     count, _, seconds = args.rate_limit.partition("/")
     sb = Sandbox(
         rate_limit=(int(count), float(seconds)),
+        daily_limit=args.daily_limit,
         latency_ms=args.latency,
         fault_rate=args.fault_rate,
         lost_response_rate=args.lost_rate,
