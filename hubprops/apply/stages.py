@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from hubprops.apply.cadence import REREAD_EVERY, REREAD_SECONDS
 from hubprops.apply.recorder import Recorder, Step
 from hubprops.errors import FATAL_ERRORS, Conflict, HubpropsError, RemoteError
 from hubprops.models import RemoteState
@@ -35,9 +36,6 @@ if TYPE_CHECKING:
     from hubprops.hubspot import HubSpotClient
     from hubprops.hubspot.records import Records
 
-#: Re-list an object type's properties before an update at least this often (updates, seconds).
-REREAD_EVERY = 100
-REREAD_SECONDS = 30.0
 STALE_DURING_APPLY = "changed in HubSpot during the apply; re-plan"
 
 

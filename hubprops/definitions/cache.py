@@ -40,7 +40,7 @@ __all__ = ["MAX_ENTRIES", "CachedFile", "Check", "ParseCache"]
 MAX_ENTRIES = 256
 _FORMAT = 2
 #: The modules whose code decides what a file parses and checks to.
-_CODE = ("positions.py", "yamlwalk.py", "loader.py", "schema.py", "cache.py", "../fastschema.py")
+_CODE = ("positions.py", "parse.py", "loader.py", "schema.py", "cache.py", "../fastschema.py")
 
 #: A schema or text problem of one file, without the file: line, column, path, message, severity.
 Check = tuple[int, int, str, str, str]

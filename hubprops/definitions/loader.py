@@ -31,7 +31,6 @@ from hubprops.definitions.positions import (
     Position,
     format_path,
     locate,
-    parse_document,
 )
 from hubprops.definitions.renames import rename_diagnostics
 from hubprops.definitions.schema import definitions_schema, schema_diagnostics
@@ -247,6 +246,8 @@ def _read_document(
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             return None, [_not_utf8(file, raw, exc)]
+        from hubprops.definitions.parse import parse_document  # PyYAML: only on a cache miss
+
         try:
             parsed = parse_document(text, json_syntax=json_syntax)
         except DocumentSyntaxError as exc:

@@ -1,22 +1,15 @@
-"""Parse a YAML or JSON definitions file and remember where every key and item is.
+"""Where every key and item of a parsed definitions file is: a map from JSON path
+(``("properties", 2, "type")``) to a 1-based ``(line, column)``, the position of the *key* for
+mapping members and of the *item* for list items. Errors found after parsing (schema, semantic)
+are located with :func:`locate`.
 
-PyYAML's composer keeps a start mark on every node; walking the node tree instead of calling
-``yaml.safe_load`` gives both the data and a map from JSON path (``("properties", 2, "type")``)
-to a 1-based ``(line, column)``: the position of the *key* for mapping members and of the *item*
-for list items. Errors found later (schema, semantic) are located with :func:`locate`.
-
-JSON files take their values from :mod:`json` (YAML 1.1 reads ``1e5`` as a string) and their
-positions from the same YAML walk, which understands JSON's syntax.
-
-The YAML side (PyYAML's node walk) lives in :mod:`hubprops.definitions.yamlwalk`, imported only
+The parsing itself (PyYAML's node walk) is :mod:`hubprops.definitions.parse`, imported only
 when a file is actually parsed: a run whose files all come from the parse cache never imports
 PyYAML.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,50 +114,3 @@ def locate(positions: Mapping[JsonPath, Position], path: JsonPath) -> Position:
         if found is not None:
             return found
     return (1, 1)
-
-
-def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
-    """Parse one file's text. Raises :class:`DocumentSyntaxError` when it is malformed.
-
-    An empty document parses to ``data=None``.
-    """
-    json_data: Any = None
-    if json_syntax:
-        try:
-            json_data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DocumentSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from exc
-        except RecursionError as exc:
-            raise DocumentSyntaxError(
-                "invalid JSON: lists or objects nested too deeply", 1, 1
-            ) from exc
-        except ValueError as exc:  # an integer of more than 4,300 digits
-            raise DocumentSyntaxError(
-                "invalid JSON: a number with too many digits", *_long_number(text)
-            ) from exc
-    from hubprops.definitions import yamlwalk  # PyYAML: only when a file is parsed
-
-    try:
-        # Valid JSON has tabs only as whitespace (never raw inside strings), which YAML refuses
-        # in places; a space is one column too, so positions stay exact.
-        parsed = yamlwalk.walk(text.replace("\t", " ") if json_syntax else text)
-    except yamlwalk.MarkedYAMLError as exc:
-        if json_syntax:  # valid JSON that PyYAML cannot read: keep the data, lose positions
-            return ParsedDocument(json_data)
-        raise yamlwalk.syntax_error(exc, text) from exc
-    except yamlwalk.YAMLError as exc:
-        if json_syntax:
-            return ParsedDocument(json_data)
-        raise yamlwalk.other_error(exc, text) from exc
-    if json_syntax:
-        parsed.data = json_data
-    return parsed
-
-
-def _long_number(text: str) -> Position:
-    """Where the first run of over 4,300 digits starts (what Python's int() refuses)."""
-    match = re.search(r"\d{4301,}", text)
-    if match is None:
-        return (1, 1)
-    index = match.start()
-    return (text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index))

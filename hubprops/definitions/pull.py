@@ -28,7 +28,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from hubprops.definitions import legacy
 from hubprops.definitions.loader import DEFAULT_GROUPS, DEFINITION_SUFFIXES, display_path
-from hubprops.definitions.positions import DocumentSyntaxError, locate, parse_document
+from hubprops.definitions.parse import parse_document
+from hubprops.definitions.positions import DocumentSyntaxError, locate
 from hubprops.definitions.writer import (
     LayoutError,
     append_items,

@@ -56,7 +56,7 @@ def rename_requests(records: int | None) -> tuple[int, int]:
 def _freshness_reads(plan: Plan) -> int:
     """Re-lists before updates (``apply.stages.Freshness``): one per object type after every
     ``REREAD_EVERY`` updates (those due after ``REREAD_SECONDS`` cannot be known in advance)."""
-    from hubprops.apply.stages import REREAD_EVERY
+    from hubprops.apply.cadence import REREAD_EVERY
 
     updates = Counter(
         c.object_type for c in plan.changes if c.kind is Kind.PROPERTY and c.action is Action.UPDATE

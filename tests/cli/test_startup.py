@@ -73,6 +73,6 @@ def test_plan_imports_neither_the_applier_nor_the_yaml_parser(tmp_path: Path) ->
     (tmp_path / "definitions" / "contacts.yaml").write_text(DEFINITIONS, encoding="utf-8")
     imported(tmp_path, ["validate"], [])  # fills the parse cache
     args = ["plan", "--sandbox", "-o", "plan.json"]
-    found = imported(tmp_path, args, ["hubprops.apply.applier", "yaml", "httpx"])
+    found = imported(tmp_path, args, ["hubprops.apply.stages", "yaml", "httpx"])
     assert (tmp_path / "plan.json").is_file()
-    assert found == {"hubprops.apply.applier": False, "yaml": False, "httpx": True}
+    assert found == {"hubprops.apply.stages": False, "yaml": False, "httpx": True}

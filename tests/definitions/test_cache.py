@@ -16,7 +16,7 @@ import pytest
 from hubprops.definitions import cache as cache_module
 from hubprops.definitions.cache import ParseCache
 from hubprops.definitions.loader import LoadedDefinitions, load_definitions
-from hubprops.definitions.positions import parse_document
+from hubprops.definitions.parse import parse_document
 from hubprops.errors import DefinitionError, Diagnostic
 
 REPO = Path(__file__).resolve().parents[2]

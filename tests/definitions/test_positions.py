@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from hubprops.definitions.positions import DocumentSyntaxError, format_path, locate, parse_document
+from hubprops.definitions.parse import parse_document
+from hubprops.definitions.positions import DocumentSyntaxError, format_path, locate
 
 DOC = """\
 objectType: contacts
@@ -131,7 +132,7 @@ def test_json_that_yaml_cannot_read_keeps_its_data() -> None:
 
 
 def test_pure_python_and_libyaml_loaders_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hubprops.definitions import yamlwalk as _yamlpos
+    from hubprops.definitions import parse as _yamlpos
 
     results = []
     for loader in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}:

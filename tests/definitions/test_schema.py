@@ -11,7 +11,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from hubprops.definitions.loader import definitions_schema, validate_document
-from hubprops.definitions.positions import parse_document
+from hubprops.definitions.parse import parse_document
 from hubprops.errors import Diagnostic
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,10 +1,21 @@
-"""PyYAML's side of :func:`hubprops.definitions.positions.parse_document`: walk the composed node
-tree of one document into its data, the position of every key and item, and keys written twice
-(see that module), and turn PyYAML's errors into located :class:`DocumentSyntaxError` s.
+"""Parse a YAML or JSON definitions file and remember where every key and item is
+(:mod:`hubprops.definitions.positions`).
+
+PyYAML's composer keeps a start mark on every node; walking the node tree instead of calling
+``yaml.safe_load`` gives both the data and a map from JSON path (``("properties", 2, "type")``)
+to a 1-based ``(line, column)``: the position of the *key* for mapping members and of the *item*
+for list items. PyYAML's errors become located :class:`DocumentSyntaxError` s.
+
+JSON files take their values from :mod:`json` (YAML 1.1 reads ``1e5`` as a string) and their
+positions from the same YAML walk, which understands JSON's syntax.
+
+The loader imports this module only on a parse cache miss.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import yaml
@@ -19,14 +30,7 @@ from hubprops.definitions.positions import (
     Position,
 )
 
-__all__ = [
-    "MAX_ALIAS_EXPANSION",
-    "MarkedYAMLError",
-    "YAMLError",
-    "other_error",
-    "syntax_error",
-    "walk",
-]
+__all__ = ["MAX_ALIAS_EXPANSION", "parse_document"]
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 #: The most values aliases may add to a document by repeating what an anchor holds. Definitions
@@ -41,7 +45,52 @@ _Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
 )
 
 
-def syntax_error(exc: yaml.MarkedYAMLError, text: str) -> DocumentSyntaxError:
+def parse_document(text: str, *, json_syntax: bool = False) -> ParsedDocument:
+    """Parse one file's text. Raises :class:`DocumentSyntaxError` when it is malformed.
+
+    An empty document parses to ``data=None``.
+    """
+    json_data: Any = None
+    if json_syntax:
+        try:
+            json_data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DocumentSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from exc
+        except RecursionError as exc:
+            raise DocumentSyntaxError(
+                "invalid JSON: lists or objects nested too deeply", 1, 1
+            ) from exc
+        except ValueError as exc:  # an integer of more than 4,300 digits
+            raise DocumentSyntaxError(
+                "invalid JSON: a number with too many digits", *_long_number(text)
+            ) from exc
+    try:
+        # Valid JSON has tabs only as whitespace (never raw inside strings), which YAML refuses
+        # in places; a space is one column too, so positions stay exact.
+        parsed = _walk(text.replace("\t", " ") if json_syntax else text)
+    except MarkedYAMLError as exc:
+        if json_syntax:  # valid JSON that PyYAML cannot read: keep the data, lose positions
+            return ParsedDocument(json_data)
+        raise _syntax_error(exc, text) from exc
+    except YAMLError as exc:
+        if json_syntax:
+            return ParsedDocument(json_data)
+        raise _other_error(exc, text) from exc
+    if json_syntax:
+        parsed.data = json_data
+    return parsed
+
+
+def _long_number(text: str) -> Position:
+    """Where the first run of over 4,300 digits starts (what Python's int() refuses)."""
+    match = re.search(r"\d{4301,}", text)
+    if match is None:
+        return (1, 1)
+    index = match.start()
+    return (text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index))
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> DocumentSyntaxError:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if exc.problem and "found another document" in exc.problem:
@@ -65,7 +114,7 @@ def syntax_error(exc: yaml.MarkedYAMLError, text: str) -> DocumentSyntaxError:
     return DocumentSyntaxError(message, line, column)
 
 
-def other_error(exc: yaml.YAMLError, text: str) -> DocumentSyntaxError:
+def _other_error(exc: yaml.YAMLError, text: str) -> DocumentSyntaxError:
     if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
         index = exc.position
         line = text.count("\n", 0, index) + 1
@@ -75,7 +124,7 @@ def other_error(exc: yaml.YAMLError, text: str) -> DocumentSyntaxError:
     return DocumentSyntaxError(f"invalid YAML: {exc}", 1, 1)
 
 
-def walk(text: str) -> ParsedDocument:
+def _walk(text: str) -> ParsedDocument:
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
