@@ -66,10 +66,17 @@ def field_order(field: str) -> tuple[int, str]:
     return (index, field)
 
 
+#: The canonical JSON writer, made once: ``json.dumps`` with these options builds a new encoder
+#: per call, a third of the time of a small object's digest (a plan takes thousands). No
+#: circular check: what is digested comes from JSON or is built from it, and is never circular.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
+)
+
+
 def digest(obj: Any) -> str:
     """sha256 (hex) of the canonical JSON of ``obj``: sorted keys, no whitespace, UTF-8."""
-    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(obj).encode("utf-8")).hexdigest()
 
 
 def option_order(options: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

@@ -75,8 +75,8 @@ def encode(plan: Plan, *, key: bytes | None = None) -> dict[str, Any]:
     }
     if plan.estimate is not None:
         data["estimate"] = plan.estimate.model_dump(mode="json")
-    # Through JSON once, so that the checksum is over exactly what a reader will see.
-    data = json.loads(json.dumps(data, ensure_ascii=False))
+    # Every value above is JSON's own (pydantic's "json" mode: lists, not tuples; string keys),
+    # so the checksum is over exactly what a reader of the file will see.
     data["checksum"] = checksum(data)
     if key:
         data["signature"] = sign(data, key)

@@ -96,6 +96,16 @@ def sample_plan() -> Plan:
     )
 
 
+def only_json_values(value: Any) -> bool:
+    """True when ``value`` is made of what ``json.loads`` gives: dicts with string keys,
+    lists (not tuples), strings, ints, floats, booleans and None."""
+    if type(value) is dict:
+        return all(type(k) is str and only_json_values(v) for k, v in value.items())
+    if type(value) is list:
+        return all(only_json_values(v) for v in value)
+    return value is None or type(value) in (str, int, float, bool)
+
+
 def test_round_trip_and_schema(tmp_path: Path) -> None:
     original = sample_plan()
     assert {c.action.value for c in original.changes} == {"create", "update", "archive"}
@@ -105,6 +115,7 @@ def test_round_trip_and_schema(tmp_path: Path) -> None:
     assert data["format_version"] == FORMAT_VERSION
     assert data["summary"] == {"create": 2, "update": 2, "archive": 2}
     assert data["checksum"] == checksum(data)
+    assert only_json_values(data)  # the checksum is over what a reader of the file sees
     assert decode(json.loads(json.dumps(data))) == original
     path = tmp_path / "plan.json"
     write_plan(path, original)
