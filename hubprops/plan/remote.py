@@ -45,11 +45,14 @@ def read_remote(
     *,
     sensitivities: Sequence[str] = (),
     portal_id: int | None = None,
+    look_up_portal: bool | None = None,
 ) -> RemoteState:
     """HubSpot's properties and groups of ``object_types`` (raw JSON keyed by name).
 
     ``sensitivities`` are extra dataSensitivity levels to list for every object type (the
-    default level is always read). Raises the first RemoteError met.
+    default level is always read). ``look_up_portal`` (by default: when ``portal_id`` is None)
+    asks HubSpot for the portal alongside the lists, ``resolve_portal``'s way. Raises the first
+    RemoteError met.
     """
     types = sorted({canonical_object_type(t) for t in object_types})
     levels = extra_sensitivities(sensitivities)
@@ -57,21 +60,28 @@ def read_remote(
     for t in types:
         reads += [Read("properties", t), Read("groups", t)]
         reads += [Read("properties", t, level) for level in levels]
-    return read_lists(client, reads, portal_id=portal_id)
+    return read_lists(client, reads, portal_id=portal_id, look_up_portal=look_up_portal)
 
 
 def read_lists(
-    client: HubSpotClient, reads: Sequence[Read], *, portal_id: int | None = None
+    client: HubSpotClient,
+    reads: Sequence[Read],
+    *,
+    portal_id: int | None = None,
+    look_up_portal: bool | None = None,
 ) -> RemoteState:
-    """Make ``reads`` (and one portal lookup unless ``portal_id`` is given) concurrently; the
-    state holds every object type read. Plan and apply's staleness check both read this way.
-    Raises the first RemoteError met."""
-    calls: list[Read | None] = [None] if portal_id is None else []
+    """Make ``reads`` and, when ``look_up_portal`` (by default: when ``portal_id`` is None),
+    one portal lookup concurrently (``resolve_portal``: a given ``portal_id`` is checked
+    against HubSpot's answer, and stands in when HubSpot will not say); the state holds every
+    object type read. Plan and apply's staleness check both read this way. Raises the first
+    RemoteError met, the portal's first."""
+    look_up = portal_id is None if look_up_portal is None else look_up_portal
+    calls: list[Read | None] = [None] if look_up else []
     calls += reads
 
     def fetch(call: Read | None) -> int | list[dict[str, Any]]:
         if call is None:
-            return client.get_portal_id()
+            return resolve_portal(client, portal_id)
         if call.what == "groups":
             return client.list_groups(call.object_type)
         return client.list_properties(call.object_type, data_sensitivity=call.sensitivity)
@@ -120,9 +130,12 @@ def plan_against(
     estimate: bool = False,
 ) -> Plan:
     """Plan ``definitions`` against the portal behind ``client``: 1 call for the portal
-    (``resolve_portal``: ``portal_id`` only fills in when HubSpot will not say), then
-    ``read_remote`` of the object types in scope; when the plan creates properties, 1 call for
-    HubSpot's custom-property limits (``quota.check_quota`` refuses a plan passing them).
+    (``resolve_portal``: ``portal_id`` only fills in when HubSpot will not say) made together
+    with ``read_remote`` of the object types the definitions (or ``--object``) name, so that a
+    plan waits for one round trip, not two; then, only when the lock of that portal records
+    object types the definitions no longer name, one more read of those. When the plan creates
+    properties, 1 call for HubSpot's custom-property limits (``quota.check_quota`` refuses a
+    plan passing them).
 
     ``impact`` True counts the records behind each destructive change (one search each,
     ``plan.impact``), False marks them "not counted", None (the default) leaves them alone.
@@ -131,13 +144,29 @@ def plan_against(
     for given in options.objects:  # before any request (`--object ..` is not a path)
         check_segment(canonical_object_type(given))
     check_object_types(options.objects, definitions, lock)
-    portal = resolve_portal(client, portal_id)
-    types = object_types_in_scope(definitions, lock, portal, options)
-    for object_type in types:  # a lock key, too, becomes a URL path
-        check_segment(object_type)
-    remote = read_remote(
-        client, types, sensitivities=sensitivity_levels(definitions, types), portal_id=portal
+    named = (
+        tuple(sorted({canonical_object_type(t) for t in options.objects}))
+        if options.objects
+        else tuple(sorted(definitions.objects))
     )
+    for object_type in named:
+        check_segment(object_type)
+    # Only definitions say which extra sensitivity levels to list; the lock's other types get
+    # the same levels (a locked property may be sensitive).
+    levels = sensitivity_levels(definitions, named)
+    remote = read_remote(
+        client, named, sensitivities=levels, portal_id=portal_id, look_up_portal=True
+    )
+    portal = remote.portal_id
+    types = object_types_in_scope(definitions, lock, portal, options)
+    more = [t for t in types if t not in remote.objects]
+    if more:
+        for object_type in more:  # a lock key, too, becomes a URL path
+            check_segment(object_type)
+        rest = read_remote(client, more, sensitivities=levels, portal_id=portal)
+        remote = RemoteState.model_construct(
+            portal_id=portal, objects={**remote.objects, **rest.objects}
+        )
     try:
         made = plan(
             definitions,

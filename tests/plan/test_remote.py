@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from hubprops.errors import RemoteError
-from hubprops.hubspot import HubSpotClient
-from hubprops.lock.file import Lock
+from hubprops.hubspot import HubSpotClient, RetryPolicy
+from hubprops.lock.file import Lock, LockedProperty
 from hubprops.models import Definitions, ObjectDefinitions, PropertyDef
 from hubprops.plan.remote import plan_against, read_remote
 from hubprops.plan.types import PlanOptions
@@ -154,3 +156,69 @@ def test_plan_cost_is_constant(sandbox: Sandbox, client: HubSpotClient, count: i
 def test_remote_errors_propagate(client: HubSpotClient) -> None:
     with pytest.raises(RemoteError):
         read_remote(client, ["no_such_object"], portal_id=1)
+
+
+class _PortalWaitsForAList(httpx.BaseTransport):
+    """The sandbox, except that HubSpot's answer on the portal waits until a properties list
+    has been asked for: a plan that asked for the portal first and the lists after it would
+    wait out ``timeout`` and see the portal call fail."""
+
+    def __init__(self, sandbox: Sandbox, timeout: float) -> None:
+        self.inner = sandbox.transport()
+        self.listed = threading.Event()
+        self.timeout = timeout
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if "/account-info/" in request.url.path:
+            if not self.listed.wait(self.timeout):
+                return httpx.Response(503, json={"message": "the lists were not asked for"})
+        elif request.url.path.startswith("/crm/properties/"):
+            self.listed.set()
+        return self.inner.handle_request(request)
+
+
+def test_the_portal_is_asked_for_together_with_the_lists(sandbox: Sandbox) -> None:
+    transport = _PortalWaitsForAList(sandbox, timeout=10.0)
+    retry = RetryPolicy(max_retries=0)
+    with HubSpotClient(SANDBOX_BASE_URL, "test-token", transport=transport, retry=retry) as c:
+        made = plan_against(c, definitions(3), Lock(), options=PlanOptions(), api_base="x")
+    assert made.portal_id == 777
+    assert transport.listed.is_set()
+
+
+def test_object_types_only_the_lock_names_are_read_once_the_portal_is_known(
+    sandbox: Sandbox, client: HubSpotClient
+) -> None:
+    """The lock of portal 777 records a leads property the definitions dropped: leads are read
+    after the portal's answer (the lock of another portal would not bring them in), and the
+    plan costs what it did when the portal came first."""
+    sandbox.put_property(
+        "leads",
+        {
+            "name": "old_note",
+            "label": "Old note",
+            "type": "string",
+            "fieldType": "text",
+            "groupName": "leadinformation",
+        },
+    )
+    lock = Lock()
+    lock.entry(777, "leads").properties["old_note"] = LockedProperty(
+        id="0-136/old_note", sha256="0" * 64
+    )
+    lock.entry(1, "deals").properties["elsewhere"] = LockedProperty(
+        id="0-3/elsewhere", sha256="0" * 64
+    )
+    add_properties(sandbox, "contacts", 3, "contactinformation")
+    sandbox.clear_requests()
+    options = PlanOptions(prune=True, allow_destructive=True)
+    made = plan_against(client, definitions(3), lock, options=options, api_base="x")
+    assert [(c.object_type, c.name, c.action.value) for c in made.changes] == [
+        ("leads", "old_note", "archive")
+    ]
+    paths = [r.path for r in sandbox.requests]
+    assert len(paths) == 1 + 2 * 2  # the portal, properties + groups of contacts and leads
+    assert paths[-2:] == sorted(  # leads last: the lock names them for this portal only
+        ["/crm/properties/2026-03/leads", "/crm/properties/2026-03/leads/groups"], key=paths.index
+    )
+    assert not any("/deals" in p for p in paths)
