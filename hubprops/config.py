@@ -20,7 +20,6 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,6 +182,8 @@ def _toml_error_text(exc: Exception) -> str:
 
 @cache
 def _validator() -> Any:
+    from importlib import resources
+
     from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
     text = resources.files("hubprops.schemas").joinpath("config.schema.json").read_text("utf-8")

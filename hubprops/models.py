@@ -142,10 +142,15 @@ class Definitions(BaseModel):
     files: tuple[str, ...] = ()
 
 
+#: What a plan reads from HubSpot is built with ``model_construct`` (``plan.remote``), never
+#: validated: these models' validators are built on first use only, not on every import.
+_READ_ONLY_CONFIG = ConfigDict(frozen=True, defer_build=True)
+
+
 class RemoteObject(BaseModel):
     """What HubSpot holds for one object type: raw property and group JSON keyed by name."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _READ_ONLY_CONFIG
 
     object_type: str
     properties: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -155,7 +160,7 @@ class RemoteObject(BaseModel):
 class RemoteState(BaseModel):
     """What the planner compares definitions with: one RemoteObject per object type read."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _READ_ONLY_CONFIG
 
     portal_id: int
     objects: dict[str, RemoteObject] = Field(default_factory=dict)

@@ -47,7 +47,8 @@ class DriftItem(BaseModel):
     """One managed property or group. For CHANGED, ``diffs`` hold ``before`` = what hubprops
     recorded, ``after`` = what HubSpot holds now; ``note`` explains ARCHIVED and UNCHECKED."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    # built on first use: every plan imports this module for mark_drift, only drift reports
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
 
     kind: Kind
     object_type: str = Field(alias="objectType")
@@ -58,7 +59,7 @@ class DriftItem(BaseModel):
 
 
 class DriftReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     portal_id: int
     object_types: tuple[str, ...] = ()

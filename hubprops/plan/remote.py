@@ -184,7 +184,7 @@ def plan_against(
         _refuse_with_impact(client, exc, exc.plan)
     if creates_by_type(made):  # one more request, only when the plan creates properties
         check_quota(made, parse_limits(client.custom_property_limits()))
-    if impact is not None:
+    if impact is not None and any(c.destructive for c in made.changes):  # only those count
         from hubprops.hubspot.records import Records
         from hubprops.plan.impact import count_impact, skip_impact
 
