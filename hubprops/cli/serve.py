@@ -25,6 +25,7 @@ from hubprops.cli._common import (
     echo_err,
     error_boundary,
     lock_option,
+    parse_cache,
     remote_options,
 )
 from hubprops.errors import ConfigError
@@ -128,6 +129,7 @@ def serve(
         hubspot_token=token,
         portal_id=remote.portal,
         api_version=remote.api_version,
+        parse_cache=parse_cache(),
     )
     try:
         app = create_app(settings)

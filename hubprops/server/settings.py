@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
+    from hubprops.definitions.cache import ParseCache
     from hubprops.hubspot import HubSpotClient
     from hubprops.sandbox import Sandbox
 
@@ -69,6 +70,9 @@ class ServerSettings:
     sandbox_state: str | None = ".hubprops/sandbox.json"
     sandbox_latency_ms: float = 0.0
     sandbox_instance: Sandbox | None = None
+    #: The parse cache of definitions files (``hubprops serve`` passes the CLI's,
+    #: ``HUBPROPS_CACHE_DIR``): a sync of unchanged files does not parse them again.
+    parse_cache: ParseCache | None = None
     api_base: str = "https://api.hubapi.com"
     #: HubSpot API version the service's client speaks (hubprops.rules.API_VERSIONS).
     api_version: str = "2026-03"

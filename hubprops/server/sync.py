@@ -95,7 +95,8 @@ class SyncService:
         """``all``, contacts, leads, and every object type defined or in the lock."""
         known = {"all", *DEFAULT_OBJECT_TYPES}
         with contextlib.suppress(HubpropsError):  # a broken folder: the sync says so (400)
-            known |= set(load_definitions(self.settings.definitions).definitions.objects)
+            loaded = load_definitions(self.settings.definitions, cache=self.settings.parse_cache)
+            known |= set(loaded.definitions.objects)
         with contextlib.suppress(HubpropsError):
             for portal in load_lock(self.settings.lock_path).portals.values():
                 known |= set(portal.objects)
@@ -261,7 +262,7 @@ class SyncService:
             raise ApiError(500, "Property sync failed", {"error": str(exc)}) from None
 
     def _sync(self, scope: str, *, dry_run: bool, start: float) -> tuple[Reply, Outcome]:
-        loaded = load_definitions(self.settings.definitions)
+        loaded = load_definitions(self.settings.definitions, cache=self.settings.parse_cache)
         objects = () if scope == "all" else (scope,)
         options = PlanOptions(objects=objects, allow_destructive=True)
         with self.client() as client:

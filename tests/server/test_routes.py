@@ -137,6 +137,30 @@ def test_dry_run_answers_with_the_plan_and_writes_nothing(tmp_path: Path) -> Non
     assert all(r.method == "GET" for r in sandbox.requests)
 
 
+def test_syncs_read_unchanged_definitions_from_the_parse_cache(tmp_path: Path) -> None:
+    """Proof that a sync takes a cached parse: an entry edited in place is what the next dry
+    run plans (the file itself is unchanged)."""
+    from hubprops.definitions.cache import ParseCache
+
+    store = ParseCache(tmp_path / "cache")
+    with served(tmp_path, parse_cache=store) as client:
+        first = client.post(f"{BASE}/contacts?dry_run=true", headers=auth())
+        assert first.status_code == 200, first.text
+        entries = sorted(store.directory.glob("*.json"))
+        assert entries  # the sync filled the cache
+        for entry in entries:
+            stored = json.loads(entry.read_text(encoding="utf-8"))
+            complete = [p for p in stored["data"].get("properties", []) if "type" in p]
+            for prop in complete[:1]:  # one a create can be made from
+                prop["name"] = "from_the_cache"
+            entry.write_text(json.dumps(stored), encoding="utf-8")
+        second = client.post(f"{BASE}/contacts?dry_run=true", headers=auth())
+    assert second.status_code == 200, second.text
+    names = {c["name"] for c in second.json()["data"]["changes"]}
+    assert "from_the_cache" in names
+    assert "from_the_cache" not in {c["name"] for c in first.json()["data"]["changes"]}
+
+
 def test_destructive_changes_are_skipped_with_their_reason(tmp_path: Path) -> None:
     sandbox = Sandbox()
     with served(tmp_path, sandbox_instance=sandbox) as client:
