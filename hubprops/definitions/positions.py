@@ -64,15 +64,15 @@ class LazyPositions(Mapping[JsonPath, Position]):
         self, shallow: dict[JsonPath, Position], deep: Callable[[], dict[JsonPath, Position]]
     ) -> None:
         self._shallow = shallow
-        self._deep: Callable[[], dict[JsonPath, Position]] | None = deep
+        self._deep = deep
         self._all: dict[JsonPath, Position] | None = None
 
     def _everything(self) -> dict[JsonPath, Position]:
-        if self._all is None:
-            assert self._deep is not None
-            self._all = {**self._shallow, **self._deep()}
-            self._deep = None
-        return self._all
+        found = self._all
+        if found is None:  # two threads racing here both build the same map
+            found = {**self._shallow, **self._deep()}
+            self._all = found
+        return found
 
     def __getitem__(self, path: JsonPath) -> Position:
         if len(path) <= SHALLOW_DEPTH:
