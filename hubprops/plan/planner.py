@@ -43,14 +43,23 @@ def object_types_in_scope(
 ) -> tuple[str, ...]:
     """``options.objects`` when given, else every defined object type plus every one the lock
     records properties or groups for in this portal; canonical names, sorted."""
+    named = named_object_types(definitions, options)
     if options.objects:
-        return tuple(sorted({canonical_object_type(t) for t in options.objects}))
-    types = set(definitions.objects)
+        return named
+    types = set(named)
     portal = lock.portals.get(str(portal_id))
     for object_type, entry in (portal.objects if portal else {}).items():
         if entry.properties or entry.groups:
             types.add(canonical_object_type(object_type))
     return tuple(sorted(types))
+
+
+def named_object_types(definitions: Definitions, options: PlanOptions) -> tuple[str, ...]:
+    """The object types in scope whatever the portal: ``options.objects`` when given, else
+    every defined one; canonical names, sorted (``object_types_in_scope`` adds the lock's)."""
+    if options.objects:
+        return tuple(sorted({canonical_object_type(t) for t in options.objects}))
+    return tuple(sorted(definitions.objects))
 
 
 def check_object_types(objects: Sequence[str], definitions: Definitions, lock: Lock) -> None:

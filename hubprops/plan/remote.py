@@ -19,7 +19,12 @@ from hubprops.errors import DestructiveChangeBlocked, HubpropsError, RemoteError
 from hubprops.hubspot.endpoint import check_segment, resolve_portal
 from hubprops.lock.file import Lock
 from hubprops.models import Definitions, RemoteObject, RemoteState, canonical_object_type
-from hubprops.plan.planner import check_object_types, object_types_in_scope, plan
+from hubprops.plan.planner import (
+    check_object_types,
+    named_object_types,
+    object_types_in_scope,
+    plan,
+)
 from hubprops.plan.planner import sensitivities as sensitivity_levels
 from hubprops.plan.quota import check_quota, creates_by_type, parse_limits
 from hubprops.plan.types import Plan, PlanOptions
@@ -144,11 +149,7 @@ def plan_against(
     for given in options.objects:  # before any request (`--object ..` is not a path)
         check_segment(canonical_object_type(given))
     check_object_types(options.objects, definitions, lock)
-    named = (
-        tuple(sorted({canonical_object_type(t) for t in options.objects}))
-        if options.objects
-        else tuple(sorted(definitions.objects))
-    )
+    named = named_object_types(definitions, options)
     for object_type in named:
         check_segment(object_type)
     # Only definitions say which extra sensitivity levels to list; the lock's other types get
